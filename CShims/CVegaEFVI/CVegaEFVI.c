@@ -1,0 +1,1 @@
+/* CVegaEFVI: see include/CVegaEFVI.h */

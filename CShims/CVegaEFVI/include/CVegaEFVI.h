@@ -1,0 +1,3 @@
+#ifndef CVegaEFVI_H
+#define CVegaEFVI_H
+#endif

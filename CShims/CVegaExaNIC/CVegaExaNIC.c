@@ -1,0 +1,1 @@
+/* CVegaExaNIC: see include/CVegaExaNIC.h */

@@ -1,0 +1,3 @@
+#ifndef CVegaExaNIC_H
+#define CVegaExaNIC_H
+#endif

@@ -1,0 +1,1 @@
+/* CVegaFPGA: see include/CVegaFPGA.h */

@@ -1,0 +1,3 @@
+#ifndef CVegaFPGA_H
+#define CVegaFPGA_H
+#endif

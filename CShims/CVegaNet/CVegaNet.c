@@ -1,0 +1,1 @@
+/* CVegaNet: see include/CVegaNet.h */

@@ -1,0 +1,3 @@
+#ifndef CVegaNet_H
+#define CVegaNet_H
+#endif

@@ -1,0 +1,1 @@
+/* CVegaSys: see include/CVegaSys.h */

@@ -1,0 +1,3 @@
+#ifndef CVegaSys_H
+#define CVegaSys_H
+#endif

@@ -1,0 +1,1 @@
+/* CVegaTime: see include/CVegaTime.h */

@@ -1,0 +1,3 @@
+#ifndef CVegaTime_H
+#define CVegaTime_H
+#endif

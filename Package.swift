@@ -1,0 +1,105 @@
+// swift-tools-version:6.1
+// Vega: a low-latency trading stack for Linux. See ../shared/ARCHITECTURE.md for the picture.
+//
+// Layout (the folder names are the architecture):
+//   Sources/VegaCore      value types and the lane's fixed-capacity containers
+//   Sources/VegaHardware  hardware protocols and their live backends over CShims
+//   HardwareSim/          VegaHardwareSim: the same protocols in software, deterministic under a seed
+//   CShims/               one C target per hardware concern
+//   Sources/vega          the command-line tool
+//
+// Release builds are whole-module optimised (SwiftPM's default for -c release); the language
+// mode is Swift 6 with complete strict concurrency checking.
+import PackageDescription
+
+let swiftSettings: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "Vega",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "vega", targets: ["vega"]),
+        .library(name: "VegaCore", targets: ["VegaCore"]),
+        .library(name: "VegaHardware", targets: ["VegaHardware"]),
+        .library(name: "VegaHardwareSim", targets: ["VegaHardwareSim"]),
+    ],
+    traits: [
+        .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
+        .trait(name: "ExaNIC", description: "Build the ExaNIC backend (needs libexanic and its headers)."),
+        .default(enabledTraits: []),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    ],
+    targets: [
+        // MARK: C shims — kernel headers only, always built.
+        .target(name: "CVegaNet", path: "CShims/CVegaNet"),
+        .target(name: "CVegaTime", path: "CShims/CVegaTime"),
+        .target(name: "CVegaFPGA", path: "CShims/CVegaFPGA"),
+        .target(name: "CVegaSys", path: "CShims/CVegaSys"),
+
+        // MARK: C shims — Debian system libraries (Scripts/install-deps.sh installs them).
+        .systemLibrary(
+            name: "CVegaVerbs", path: "CShims/CVegaVerbs", pkgConfig: "libibverbs",
+            providers: [.apt(["libibverbs-dev"])]),
+        .systemLibrary(
+            name: "CVegaNUMA", path: "CShims/CVegaNUMA", pkgConfig: "numa",
+            providers: [.apt(["libnuma-dev"])]),
+        .systemLibrary(
+            name: "CVegaPcap", path: "CShims/CVegaPcap", pkgConfig: "libpcap",
+            providers: [.apt(["libpcap-dev"])]),
+
+        // MARK: C shims — vendor SDKs not in Debian: real code only under a trait and with the SDK present.
+        .target(
+            name: "CVegaEFVI", path: "CShims/CVegaEFVI",
+            cSettings: [.define("VEGA_EFVI", .when(traits: ["EfVi"]))],
+            linkerSettings: [.linkedLibrary("ciul1", .when(traits: ["EfVi"]))]),
+        .target(
+            name: "CVegaExaNIC", path: "CShims/CVegaExaNIC",
+            cSettings: [.define("VEGA_EXANIC", .when(traits: ["ExaNIC"]))],
+            linkerSettings: [.linkedLibrary("exanic", .when(traits: ["ExaNIC"]))]),
+
+        // MARK: Swift modules
+        .target(name: "VegaCore", swiftSettings: swiftSettings),
+        .target(
+            name: "VegaHardware",
+            dependencies: [
+                "VegaCore", "CVegaNet", "CVegaTime", "CVegaFPGA", "CVegaSys",
+                "CVegaVerbs", "CVegaNUMA", "CVegaPcap", "CVegaEFVI", "CVegaExaNIC",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .target(
+            name: "VegaHardwareSim",
+            dependencies: ["VegaCore", "VegaHardware", "CVegaNet", "CVegaFPGA", "CVegaSys"],
+            path: "HardwareSim",
+            swiftSettings: swiftSettings),
+        .executableTarget(
+            name: "vega",
+            dependencies: [
+                "VegaCore", "VegaHardware", "VegaHardwareSim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+
+        // MARK: Tests
+        .testTarget(name: "VegaCoreTests", dependencies: ["VegaCore"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaHardwareTests",
+            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "CVegaNet", "CVegaFPGA", "CVegaSys"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaHardwareSimTests",
+            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaCLITests",
+            dependencies: ["vega", "VegaHardware"],
+            swiftSettings: swiftSettings),
+    ]
+)
