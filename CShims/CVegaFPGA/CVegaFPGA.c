@@ -1,1 +1,0 @@
-/* CVegaFPGA: see include/CVegaFPGA.h */

@@ -1,1 +1,0 @@
-/* CVegaNet: see include/CVegaNet.h */

@@ -1,1 +1,0 @@
-/* CVegaSys: see include/CVegaSys.h */

@@ -1,1 +1,0 @@
-/* CVegaTime: see include/CVegaTime.h */
