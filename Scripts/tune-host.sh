@@ -95,6 +95,10 @@ ERRORS=0
 MODE_WORD="would set"
 ((APPLY)) && MODE_WORD="set"
 
+# The selected choice of a sysfs multiple-choice file ("always [madvise] never" -> madvise); a
+# file without brackets (a plain copy in the test root) is taken as is.
+selected() { if [[ $1 == *"["*"]"* ]]; then sed -n 's/.*\[\(.*\)\].*/\1/p' <<<"$1"; else echo "$1"; fi; }
+
 # One setting held in a file (a /proc/sys or /sys attribute). $3 = how to read the current value
 # (plain, or "bracket" for sysfs choices like "always [madvise] never").
 set_file() { # label path wanted [bracket]
@@ -104,7 +108,7 @@ set_file() { # label path wanted [bracket]
         return 0
     fi
     cur=$(<"$path")
-    if [[ $kind == bracket ]]; then cur=$(sed -n 's/.*\[\(.*\)\].*/\1/p' <<<"$cur"); fi
+    [[ $kind == bracket ]] && cur=$(selected "$cur")
     cur=${cur//$'\t'/ }
     if [[ $cur == "$wanted" ]]; then
         echo "ok $label: $cur"
@@ -120,7 +124,7 @@ set_file() { # label path wanted [bracket]
     fi
     local now
     now=$(<"$path")
-    [[ $kind == bracket ]] && now=$(sed -n 's/.*\[\(.*\)\].*/\1/p' <<<"$now")
+    [[ $kind == bracket ]] && now=$(selected "$now")
     if [[ $now != "$wanted" ]]; then
         echo "  the kernel gave $now, not $wanted (e.g. not enough contiguous memory for hugepages)" >&2
         ERRORS=$((ERRORS + 1))
