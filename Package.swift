@@ -91,7 +91,9 @@ let package = Package(
         .testTarget(name: "VegaCoreTests", dependencies: ["VegaCore"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaHardwareTests",
-            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "CVegaNet", "CVegaFPGA", "CVegaSys"],
+            dependencies: [
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "CVegaNet", "CVegaFPGA", "CVegaSys", "CVegaNUMA",
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaHardwareSimTests",
