@@ -67,6 +67,9 @@ public enum EventRingSource: Sendable, Equatable, CustomStringConvertible {
 public struct MappedEventRing: EventRingReader, ~Copyable {
     @usableFromInline var mapping: vega_fpga_mapping
     @usableFromInline let header: UnsafeMutablePointer<vega_fpga_ring_header>
+    /// Two words the C reader writes through (cursor, lost): fixed addresses, so `poll` passes
+    /// pointers to C without closures capturing variables.
+    @usableFromInline let scratch: UnsafeMutablePointer<UInt64>
     @usableFromInline var _cursor: UInt64
     @usableFromInline var _totalLost: UInt64 = 0
     /// The next event number this reader will read.
@@ -95,6 +98,8 @@ public struct MappedEventRing: EventRingReader, ~Copyable {
         }
         mapping = m
         header = h
+        scratch = .allocate(capacity: 2)
+        scratch.initialize(repeating: 0, count: 2)
         self.source = source
         slotCount = h.pointee.slot_count
         let w = vega_fpga_ring_write_seq(h)
@@ -104,6 +109,7 @@ public struct MappedEventRing: EventRingReader, ~Copyable {
     deinit {
         var m = mapping
         vega_fpga_unmap(&m)
+        scratch.deallocate()
     }
 
     static func explain(_ code: Int32) -> String {
@@ -116,23 +122,29 @@ public struct MappedEventRing: EventRingReader, ~Copyable {
         }
     }
 
-    @inlinable
+    /// Reads up to `events.count` events. Cost per event: one cache line from the ring, two
+    /// acquire loads; no allocation, no locks, no stores to shared memory (proved by
+    /// `@_noAllocation` / `@_noLocks` up to the C call, which is static inline).
+    @inlinable @_noAllocation @_noLocks
     public mutating func poll(into events: UnsafeMutableBufferPointer<FPGAEvent>) -> EventPoll {
         var n = 0
         var lost: UInt64 = 0
-        var c = _cursor
+        let h = header, cursorWord = scratch, lostWord = scratch + 1
+        cursorWord.pointee = _cursor
         while n < events.count {
-            var l: UInt64 = 0
-            let rc = vega_fpga_ring_read(header, &c, events.baseAddress! + n, &l)
+            let out = events.baseAddress! + n
+            // The checker cannot see into C; this static inline function does two acquire loads
+            // and a 56-byte copy, and the ring benchmarks count its mallocs (zero).
+            let rc = _unsafePerformance { vega_fpga_ring_read(h, cursorWord, out, lostWord) }
             if rc == VEGA_FPGA_READ_OK {
                 n += 1
             } else if rc == VEGA_FPGA_READ_LAPPED {
-                lost &+= l
+                lost &+= lostWord.pointee
             } else {
                 break
             }
         }
-        _cursor = c
+        _cursor = cursorWord.pointee
         _totalLost &+= lost
         return EventPoll(count: n, lost: lost)
     }

@@ -44,33 +44,35 @@ public struct RxFrame {
 /// ExaNIC) point `frame(i)` at their own buffers instead. The layout is the C `vega_rx_batch`, so
 /// the socket shim fills it with one `recvmmsg` and no Swift-side copying.
 public struct RxBatch: ~Copyable {
-    @usableFromInline var raw: vega_rx_batch
+    /// The C batch lives at a fixed address so lane code can hand it to C without closures.
+    @usableFromInline let raw: UnsafeMutablePointer<vega_rx_batch>
     @usableFromInline let pointers: UnsafeMutablePointer<UnsafeRawPointer>
     /// Frames filled by the last receive.
-    public var count: Int { Int(raw.count) }
-    public var capacity: Int { Int(raw.capacity) }
-    public var slotSize: Int { Int(raw.slot_size) }
+    @inlinable public var count: Int { Int(raw.pointee.count) }
+    @inlinable public var capacity: Int { Int(raw.pointee.capacity) }
+    @inlinable public var slotSize: Int { Int(raw.pointee.slot_size) }
 
     /// Allocates `capacity` slots of `slotSize` bytes and touches every page.
     public init(capacity: Int, slotSize: Int = 2048) throws(HardwareSetupError) {
         var b = vega_rx_batch()
         let rc = vega_rx_batch_init(&b, UInt32(clamping: capacity), UInt32(clamping: slotSize))
         guard rc == 0 else { throw .system("allocate a receive batch of \(capacity)×\(slotSize)", negativeErrno: rc) }
-        raw = b
+        raw = .allocate(capacity: 1)
+        raw.initialize(to: b)
         pointers = .allocate(capacity: capacity)
         for i in 0..<capacity { pointers[i] = UnsafeRawPointer(b.buffers + i * slotSize) }
     }
 
     deinit {
-        var b = raw
-        vega_rx_batch_destroy(&b)
+        vega_rx_batch_destroy(raw)
+        raw.deallocate()
         pointers.deallocate()
     }
 
     /// Frame `i` of the last receive (`i < count`). No allocation; O(1).
-    @inlinable
+    @inlinable @_noAllocation @_noLocks
     public subscript(i: Int) -> RxFrame {
-        let m = raw.meta[i]
+        let m = raw.pointee.meta[i]
         return RxFrame(bytes: UnsafeRawBufferPointer(start: pointers[i], count: Int(m.len)), meta: m)
     }
 
@@ -79,40 +81,37 @@ public struct RxBatch: ~Copyable {
     /// Slot `i`'s own storage, for backends that copy frames in.
     @inlinable
     public func slot(_ i: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: raw.buffers + i * Int(raw.slot_size), count: Int(raw.slot_size))
+        UnsafeMutableRawBufferPointer(start: raw.pointee.buffers + i * Int(raw.pointee.slot_size), count: Int(raw.pointee.slot_size))
     }
 
     /// Publishes frame `i`: its bytes (a slot or a zero-copy buffer) and its metadata.
     @inlinable
     public mutating func set(_ i: Int, bytes: UnsafeRawPointer, meta: vega_rx_meta) {
         pointers[i] = bytes
-        raw.meta[i] = meta
+        raw.pointee.meta[i] = meta
     }
 
     /// Sets how many frames the last receive produced.
     @inlinable
-    public mutating func setCount(_ n: Int) { raw.count = UInt32(truncatingIfNeeded: n) }
+    public mutating func setCount(_ n: Int) { raw.pointee.count = UInt32(truncatingIfNeeded: n) }
 
     /// Copies `bytes` into slot `i` (truncating to the slot, and flagging it) and publishes it.
     @inlinable
     public mutating func copyIn(_ i: Int, bytes: UnsafeRawBufferPointer, meta: vega_rx_meta) {
         var m = meta
-        let room = Int(raw.slot_size)
+        let room = Int(raw.pointee.slot_size)
         let n = Swift.min(bytes.count, room)
-        let dst = raw.buffers + i * room
+        let dst = raw.pointee.buffers + i * room
         if n > 0, let src = bytes.baseAddress { dst.update(from: src.assumingMemoryBound(to: UInt8.self), count: n) }
         if bytes.count > room { m.flags |= UInt32(VEGA_FRAME_TRUNCATED) }
         m.len = UInt32(truncatingIfNeeded: n)
         set(i, bytes: UnsafeRawPointer(dst), meta: m)
     }
 
-    /// The C batch, for the socket shim.
-    @usableFromInline
-    mutating func withRaw<R>(_ body: (inout vega_rx_batch) -> R) -> R { body(&raw) }
-
     /// Points every frame back at its own slot (after a socket receive).
-    @usableFromInline
+    @inlinable
     func pointFramesAtSlots(_ n: Int) {
-        for i in 0..<n { pointers[i] = UnsafeRawPointer(raw.buffers + i * Int(raw.slot_size)) }
+        let base = raw.pointee.buffers!, size = Int(raw.pointee.slot_size)
+        for i in 0..<n { pointers[i] = UnsafeRawPointer(base + i * size) }
     }
 }

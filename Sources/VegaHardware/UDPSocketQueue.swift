@@ -53,7 +53,7 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
     public let timestamping: TimestampingResult
     /// The port the socket is bound to (useful when binding port 0).
     public let localPort: UInt16
-    @usableFromInline var destination: sockaddr_in
+    @usableFromInline let destination: UnsafeMutablePointer<sockaddr_in>
     @usableFromInline var hasDestination: Bool
     @usableFromInline var sendCounter: UInt32 = 0
     @usableFromInline let stampScratch: UnsafeMutablePointer<vega_tx_stamp>
@@ -113,7 +113,8 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
         let ts = try SocketTimestamping.enable(fd: fd, mode: c.timestamping, interface: c.interface, stream: false)
         timestamping = ts
         localPort = boundPort
-        destination = c.destination?.sockaddr ?? sockaddr_in()
+        destination = .allocate(capacity: 1)
+        destination.initialize(to: c.destination?.sockaddr ?? sockaddr_in())
         hasDestination = c.destination != nil
         stampScratch = .allocate(capacity: 64)
         info = PacketQueueInfo(
@@ -129,6 +130,7 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
     deinit {
         close(fd)
         stampScratch.deallocate()
+        destination.deallocate()
     }
 
     /// The first IPv4 address of an interface, network order.
@@ -150,8 +152,9 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
 
     @inlinable
     public mutating func receive(into batch: inout RxBatch) throws(HardwareError) -> Int {
-        let fd = self.fd
-        let n = batch.withRaw { vega_net_recv_batch(fd, &$0, 1) }
+        // One recvmmsg(2): the kernel's cost, no user-space allocation or locks.
+        let fd = self.fd, raw = batch.raw
+        let n = _unsafePerformance { vega_net_recv_batch(fd, raw, 1) }
         guard n >= 0 else { throw HardwareError("recvmmsg", negativeErrno: n) }
         batch.pointFramesAtSlots(Int(n))
         return Int(n)
@@ -159,17 +162,18 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
 
     @inlinable
     public mutating func transmit(_ frame: UnsafeRawBufferPointer) throws(HardwareError) -> UInt32 {
-        let n: Int
-        if hasDestination {
-            n = withUnsafePointer(to: &destination) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    sendto(fd, frame.baseAddress, frame.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-        } else {
-            n = send(fd, frame.baseAddress, frame.count, 0)
+        // One sendto(2): the kernel's cost, no user-space allocation or locks.
+        let fd = self.fd, to = UnsafeRawPointer(destination).assumingMemoryBound(to: sockaddr.self)
+        let addressed = hasDestination
+        let n = _unsafePerformance {
+            addressed
+                ? sendto(fd, frame.baseAddress, frame.count, 0, to, socklen_t(MemoryLayout<sockaddr_in>.size))
+                : send(fd, frame.baseAddress, frame.count, 0)
         }
-        guard n >= 0 else { throw HardwareError("sendto", code: errno) }
+        if n < 0 {
+            let code = _unsafePerformance { errno }
+            throw HardwareError("sendto", code: code)
+        }
         // OPT_ID on a datagram socket counts sends from 0.
         let id = sendCounter
         sendCounter &+= 1
@@ -179,7 +183,8 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
     @inlinable
     public mutating func drainTxTimestamps(into stamps: UnsafeMutableBufferPointer<TxTimestamp>) throws(HardwareError) -> Int {
         let want = Int32(Swift.min(stamps.count, stampScratchCount))
-        let n = vega_net_read_tx_stamps(fd, stampScratch, want)
+        let fd = self.fd, scratch = stampScratch
+        let n = _unsafePerformance { vega_net_read_tx_stamps(fd, scratch, want) }
         guard n >= 0 else { throw HardwareError("recvmsg(MSG_ERRQUEUE)", negativeErrno: n) }
         for i in 0..<Int(n) { stamps[i] = TxTimestamp(stampScratch[i]) }
         return Int(n)
