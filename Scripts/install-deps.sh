@@ -16,6 +16,7 @@ PACKAGES=(
     ethtool        # NIC timestamping capabilities (check-host.sh, vega diag cross-checks)
     linuxptp       # ptp4l, phc2sys, pmc: PTP tests over veth, host checks
     tshark         # dissects MoldUDP64 / SoupBinTCP / FIX captures in interop tests
+    shellcheck     # Scripts/test-scripts.sh lints every shell script
 )
 
 usage() {
