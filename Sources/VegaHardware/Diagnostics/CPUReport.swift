@@ -235,7 +235,9 @@ extension CPUReport {
         if let log = HostProbe.kernelLog(), let (hz, line) = kernelLogTSC(log) {
             r.hz = hz
             r.source = "kernel-log"
-            r.detail = "kernel log: \"\(line)\" (kHz resolution; CPUID leaves 0x15/0x16 report nothing here)"
+            r.detail = "kernel log: \"\(line)\" (kHz resolution; CPUID leaves 0x15/0x16 report nothing here"
+                + (line.hasSuffix("MHz processor")
+                    ? "; the kernel prints a separate \"… MHz TSC\" line only when the TSC rate differs from this)" : ")")
             return r
         }
         if let measured {

@@ -30,7 +30,7 @@ public enum TimestampProbe {
     }
 
     public struct Packet: Codable, Sendable, Equatable {
-        /// The OPT_ID of the send (0 is the uncounted warm-up packet, so these start at 1).
+        /// The OPT_ID of the send (the uncounted warm-up packets took the first ids).
         public var id: UInt32
         public var received: Bool
         public var txSoftwareNanoseconds: UInt64?
@@ -84,6 +84,8 @@ public enum TimestampProbe {
         public var txToRxSoftware: Stats?
         public var rxSoftwareToUser: Stats?
         public var txToRxHardware: Stats?
+        /// Uncounted packets sent first, until one came back with an RX stamp.
+        public var warmupPackets: Int
         public var packets: [Packet]
         public var notes: [String]
     }
@@ -132,9 +134,16 @@ public enum TimestampProbe {
         payload.initializeMemory(as: UInt8.self, repeating: 0x56)
         var packets: [Packet] = []
         packets.reserveCapacity(o.count)
-        // One uncounted warm-up exchange: right after timestamping is enabled the first packets
-        // have been seen without an RX stamp (HARDWARE-NOTES.md).
-        for n in 0...o.count {
+        // Uncounted warm-up exchanges until one arrives with an RX stamp (at most 2 s / 1000
+        // packets): the kernel enables RX stamping through a deferred static-key switch, so the
+        // first packets after SO_TIMESTAMPING often arrive unstamped (HARDWARE-NOTES.md).
+        var warming = true
+        var warmups = 0
+        var txStampsSeen = false
+        let warmupDeadline = HostProbe.monotonicRawNanoseconds() + 2_000_000_000
+        var n = 0
+        while packets.count < o.count {
+            n += 1
             let id: UInt32
             do {
                 id = try sender.transmit(UnsafeRawBufferPointer(payload))
@@ -159,8 +168,10 @@ public enum TimestampProbe {
             // Collect TX stamps for this send (software SND, and hardware when enabled).
             var wantHW = sender.timestamping.hardware
             var haveSW = false
+            // Until a first TX stamp has been seen, do not wait the full time per packet.
+            let txWait = txStampsSeen || warming ? o.waitMilliseconds : min(o.waitMilliseconds, 10)
             while !haveSW || wantHW {
-                guard sender.waitForTxTimestamp(milliseconds: o.waitMilliseconds) else { break }
+                guard sender.waitForTxTimestamp(milliseconds: txWait) else { break }
                 let k = (try? sender.drainTxTimestamps(into: stampBuffer)) ?? 0
                 if k == 0 { break }
                 for s in stampBuffer.prefix(k) where s.id == id && s.kind == .sent {
@@ -175,7 +186,18 @@ public enum TimestampProbe {
             p.txToRxSoftwareNanoseconds = delta(p.txSoftwareNanoseconds, p.rxSoftwareNanoseconds)
             p.rxSoftwareToUserNanoseconds = delta(p.rxSoftwareNanoseconds, p.userReceiveNanoseconds)
             p.txToRxHardwareNanoseconds = delta(p.txHardwareNanoseconds, p.rxHardwareNanoseconds)
-            if n > 0 { packets.append(p) }
+            if p.txSoftwareNanoseconds != nil || p.txHardwareNanoseconds != nil { txStampsSeen = true }
+            if warming {
+                warmups += 1
+                if p.rxSoftwareNanoseconds != nil || p.rxHardwareNanoseconds != nil {
+                    warming = false
+                } else if warmups >= 1000 || HostProbe.monotonicRawNanoseconds() > warmupDeadline {
+                    warming = false
+                    notes.append("no RX stamp on any of \(warmups) warm-up packets: RX stamping may not work on \(o.interface)")
+                }
+                continue
+            }
+            packets.append(p)
         }
         let received = packets.filter(\.received)
         if received.count < packets.count {
@@ -193,6 +215,6 @@ public enum TimestampProbe {
             txToRxSoftware: Stats(packets.compactMap(\.txToRxSoftwareNanoseconds)),
             rxSoftwareToUser: Stats(packets.compactMap(\.rxSoftwareToUserNanoseconds)),
             txToRxHardware: Stats(packets.compactMap(\.txToRxHardwareNanoseconds)),
-            packets: packets, notes: notes)
+            warmupPackets: warmups, packets: packets, notes: notes)
     }
 }
