@@ -82,41 +82,53 @@ struct DiagCommand: ParsableCommand {
     }
 
     static var discussion: String {
-        let reqs = ProfileEvaluation.requirements.map { "  \($0.id): \($0.required)\n      why: \($0.why)" }.joined(separator: "\n")
+        // ArgumentParser wraps at 80 columns: keep every line shorter.
+        let reqs = ProfileEvaluation.requirements.map { "  \($0.id): \($0.required)\n    why: \($0.why)" }
+            .joined(separator: "\n")
         return """
-            Reads /proc, /sys, ethtool ioctls and /dev/ptpN; changes nothing. Each figure says where it
-            came from; what cannot be read is reported as such, never guessed.
+            Reads /proc, /sys, ethtool ioctls and /dev/ptpN; changes nothing. Each
+            figure says where it came from; what cannot be read is reported as
+            such, never guessed.
 
             SECTIONS
-              cpu         model, TSC flags (constant_tsc, nonstop_tsc, rdtscp from /proc/cpuinfo, and the
-                          CPUID invariant-TSC bit), TSC frequency with its source (CPUID 0x15/0x16, the
-                          kernel's calibration in its log, or measured against CLOCK_MONOTONIC_RAW over
-                          ~50 ms — always measured too, as a cross-check), online / isolated / nohz_full /
-                          rcu_nocbs CPUs, cpufreq governor per CPU, current and available clocksources.
-              numa        nodes with CPUs and memory; kernel.numa_balancing.
-              hugepages   reserved and free pages per size and per node, transparent hugepage mode,
-                          RLIMIT_MEMLOCK of this process.
-              nics        every interface: driver, PCI address, NUMA node, state, MAC, MTU, timestamping
-                          capabilities (ETHTOOL_GET_TS_INFO, named as ethtool -T names them), PHC index,
-                          current hardware stamping config (SIOCGHWTSTAMP), queue counts.
-              ptpClocks   every /dev/ptpN: clock name, owning interface, capabilities, and its measured
-                          offset to CLOCK_REALTIME with uncertainty and method (PRECISE/EXTENDED/basic).
-              backends    which packet backends could run: sockets, ef_vi, ExaNIC, ibverbs, FPGA (VFIO and
-                          HardwareSim rings), from their device nodes.
-              fpga        PCI devices bound to vfio-pci or matching --fpga-id, their BARs and IOMMU group;
-                          HardwareSim rings /dev/shm/vega-fpga-* (header validated, slots, write sequence,
-                          writer pid, heartbeat age).
-              ptpDaemons  whether ptp4l, phc2sys, ts2phc, chronyd, ntpd, systemd-timesyncd run; with ptp4l
-                          running, what pmc reports (offset from master, mean path delay, gmPresent).
-              irqs        NIC queue interrupts (/proc/interrupts), their allowed and effective affinity,
-                          whether they land on isolated cores; irqbalance and the CPUs it bans.
+            cpu         model; TSC flags constant_tsc, nonstop_tsc, rdtscp
+                        (/proc/cpuinfo) and the CPUID invariant-TSC bit; TSC
+                        frequency and its source (CPUID 0x15/0x16, else the
+                        kernel's calibration in its log, else measured against
+                        CLOCK_MONOTONIC_RAW over ~50 ms; always measured too, as a
+                        cross-check); online, isolated, nohz_full and rcu_nocbs
+                        CPUs; cpufreq governor per CPU; clocksource.
+            numa        nodes with their CPUs and memory; kernel.numa_balancing.
+            hugepages   reserved and free pages per size and per node; the
+                        transparent hugepage mode; RLIMIT_MEMLOCK.
+            nics        every interface: driver, PCI address, NUMA node, state,
+                        MAC, MTU, timestamping capabilities (ETHTOOL_GET_TS_INFO,
+                        named as ethtool -T names them), PHC index, the current
+                        hardware stamping config (SIOCGHWTSTAMP), queue counts.
+            ptpClocks   every /dev/ptpN: clock name, owning interface,
+                        capabilities, offset to CLOCK_REALTIME with uncertainty
+                        and method (PTP_SYS_OFFSET precise/extended/basic).
+            backends    which packet backends could run here: sockets, ibverbs,
+                        ef_vi, ExaNIC, FPGA over VFIO, HardwareSim FPGA rings.
+            fpga        PCI devices bound to vfio-pci or matching --fpga-id, with
+                        BARs and IOMMU group; HardwareSim rings
+                        /dev/shm/vega-fpga-* (header validated; slots, write
+                        sequence, writer pid, heartbeat age).
+            ptpDaemons  whether ptp4l, phc2sys, ts2phc, timemaster, chronyd, ntpd,
+                        systemd-timesyncd run; with ptp4l running, what pmc
+                        reports (offset from master, mean path delay, gmPresent).
+            irqs        NIC queue interrupts (/proc/interrupts), their allowed and
+                        effective affinity, whether they land on isolated cores;
+                        irqbalance and the CPUs it bans.
 
-            PROFILES (--profile colo: each failure is listed with what was found, what is required and
-            how to fix it, and the exit status is \(profileFailureExitCode); --profile laptop: the same checks as
-            warnings, exit 0). Colo requires:
+            PROFILES
+            --profile colo lists each requirement as PASS, WARN or FAIL with what
+            was found, what is required and how to fix it; any FAIL makes the
+            exit status \(profileFailureExitCode). --profile laptop runs the same checks as
+            warnings and exits 0. Colo requires:
             \(reqs)
 
-            Hardware timestamp paths are measured with `vega diag timestamps --interface IF`.
+            See also: vega diag timestamps --help (timestamp deltas on a path).
             """
     }
 }

@@ -139,6 +139,34 @@ struct DiagnosticsParserTests {
         #expect(PTPDaemonsReport.parsePMC("sending: GET CURRENT_DATA_SET\n").isEmpty)
     }
 
+    @Test("pmc output captured from linuxptp 3.1.1 with two queries in one call parses too")
+    func pmcRealOutput() {
+        // pmc -u -b 0 -s SOCK 'GET CURRENT_DATA_SET' 'GET TIME_STATUS_NP' against a lone
+        // software-timestamping ptp4l master on a veth (it prints both "sending:" lines first).
+        let text = """
+            sending: GET CURRENT_DATA_SET
+            sending: GET TIME_STATUS_NP
+            \tc2b169.fffe.791bee-0 seq 0 RESPONSE MANAGEMENT CURRENT_DATA_SET\u{20}
+            \t\tstepsRemoved     0
+            \t\toffsetFromMaster 0.0
+            \t\tmeanPathDelay    0.0
+            \tc2b169.fffe.791bee-0 seq 1 RESPONSE MANAGEMENT TIME_STATUS_NP\u{20}
+            \t\tmaster_offset              0
+            \t\tingress_time               0
+            \t\tcumulativeScaledRateOffset +0.000000000
+            \t\tscaledLastGmPhaseChange    0
+            \t\tgmTimeBaseIndicator        0
+            \t\tlastGmPhaseChange          0x0000'0000000000000000.0000
+            \t\tgmPresent                  false
+            \t\tgmIdentity                 c2b169.fffe.791bee
+            """
+        let f = PTPDaemonsReport.parsePMC(text)
+        #expect(f["offsetFromMaster"] == "0.0")
+        #expect(f["meanPathDelay"] == "0.0")
+        #expect(f["gmPresent"] == "false")
+        #expect(f["gmIdentity"] == "c2b169.fffe.791bee")
+    }
+
     @Test("/proc/interrupts lines are tied to NICs by interface name, virtio queue or PCI address — not by a config IRQ")
     func interruptMatching() {
         let text = """

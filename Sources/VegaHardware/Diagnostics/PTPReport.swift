@@ -119,24 +119,39 @@ public struct PTPDaemonsReport: Codable, Sendable, Equatable {
         } else if !runPMC {
             pmc.detail = "not run: disabled by the caller"
         } else if let exe = HostProbe.findExecutable("pmc") {
-            pmc = queryPMC(exe)
+            let cmdline = daemons.first { $0.name == "ptp4l" }?.cmdlines.first ?? ""
+            pmc = queryPMC(exe, socket: udsAddress(ptp4lCommandLine: cmdline))
         } else {
             pmc.detail = "not run: pmc (linuxptp) is not installed"
         }
         return PTPDaemonsReport(daemons: daemons, pmc: pmc)
     }
 
-    static func queryPMC(_ exe: String) -> PMC {
+    /// ptp4l's management socket: `uds_address` from the config file its command line names
+    /// (-f FILE), else nil (pmc's default, /var/run/ptp4l).
+    static func udsAddress(ptp4lCommandLine: String) -> String? {
+        let args = ptp4lCommandLine.split(separator: " ").map(String.init)
+        guard let i = args.firstIndex(of: "-f"), i + 1 < args.count, let text = Sysfs.read(args[i + 1]) else { return nil }
+        for line in text.split(separator: "\n") {
+            let parts = line.split(maxSplits: 1, whereSeparator: { $0 == " " || $0 == "\t" })
+            if parts.count == 2, parts[0] == "uds_address" { return parts[1].trimmingWhitespace() }
+        }
+        return nil
+    }
+
+    static func queryPMC(_ exe: String, socket: String?) -> PMC {
         var pmc = PMC(ran: true, detail: "")
         var notes: [String] = []
+        let target = socket.map { ["-s", $0] } ?? []
+        let where_ = socket ?? "/var/run/ptp4l (pmc's default)"
         for query in ["GET CURRENT_DATA_SET", "GET TIME_STATUS_NP"] {
-            let r = Subprocess.run(exe, ["-u", "-b", "0", query], timeoutMilliseconds: 2000)
+            let r = Subprocess.run(exe, ["-u", "-b", "0"] + target + [query], timeoutMilliseconds: 2000)
             if let e = r.spawnError { notes.append("\(query): \(e)"); continue }
             if r.timedOut { notes.append("\(query): no answer within 2 s (killed)"); continue }
             let fields = parsePMC(r.output)
             if fields.isEmpty {
-                let out = r.output.split(separator: "\n").last.map(String.init) ?? "no output"
-                notes.append("\(query): no RESPONSE (exit \(r.exitStatus.map(String.init) ?? "?")): \(out)")
+                let errors = r.output.split(separator: "\n").filter { !$0.hasPrefix("sending:") }.joined(separator: " ")
+                notes.append("\(query): no answer from ptp4l on \(where_)" + (errors.isEmpty ? "" : ": \(errors)"))
                 continue
             }
             if let v = fields["offsetFromMaster"] { pmc.offsetFromMasterNanoseconds = Double(v) }
@@ -146,7 +161,9 @@ public struct PTPDaemonsReport: Codable, Sendable, Equatable {
             if let v = fields["gmPresent"] { pmc.gmPresent = v == "true" }
             if let v = fields["gmIdentity"] { pmc.gmIdentity = v }
         }
-        pmc.detail = notes.isEmpty ? "\(exe) -u -b 0 'GET CURRENT_DATA_SET' / 'GET TIME_STATUS_NP'" : notes.joined(separator: "; ")
+        pmc.detail = notes.isEmpty
+            ? "\(exe) -u -b 0 \(socket.map { "-s \($0) " } ?? "")'GET CURRENT_DATA_SET' / 'GET TIME_STATUS_NP'"
+            : notes.joined(separator: "; ")
         return pmc
     }
 

@@ -60,19 +60,19 @@ public struct ProfileReport: Codable, Sendable, Equatable {
 public enum ProfileEvaluation {
     /// Each requirement: id, what colo requires, and why (for `--help` and the docs).
     public static let requirements: [(id: String, required: String, why: String)] = [
-        ("tsc-invariant", "constant_tsc and nonstop_tsc in /proc/cpuinfo", "lane timestamps are TSC reads; the TSC must tick at one rate in every power state"),
-        ("rdtscp", "rdtscp in /proc/cpuinfo", "stage stamps use rdtscp to order the read after earlier work"),
-        ("clocksource", "current clocksource tsc", "any other clocksource makes clock_gettime slow (a VM exit or an HPET read)"),
-        ("isolated-cores", "≥ 1 CPU both isolated (isolcpus= or cpu/isolated) and nohz_full", "lanes busy-poll on cores the scheduler and the tick leave alone"),
-        ("governor", "scaling_governor performance on every CPU (when cpufreq exists)", "no frequency ramp when a quiet lane wakes"),
+        ("tsc-invariant", "constant_tsc and nonstop_tsc in /proc/cpuinfo", "lane stamps are TSC reads: one rate in every power state"),
+        ("rdtscp", "rdtscp in /proc/cpuinfo", "stage stamps use rdtscp, ordered after earlier work"),
+        ("clocksource", "current clocksource tsc", "others make clock_gettime slow (an HPET read, a VM exit)"),
+        ("isolated-cores", "≥ 1 CPU both isolated and nohz_full", "lanes busy-poll on cores the scheduler and tick leave alone"),
+        ("governor", "governor performance on every CPU (if cpufreq exists)", "no frequency ramp-up when a quiet lane wakes"),
         ("hugepages", "≥ 1 reserved hugepage (nr_hugepages)", "rings, books and pools are mapped with MAP_HUGETLB"),
         ("memlock", "RLIMIT_MEMLOCK unlimited or ≥ 1 GiB", "lane memory is mlock'd so it is never paged out"),
-        ("numa-balancing", "kernel.numa_balancing = 0", "NUMA balancing unmaps pages to sample them: page faults on the hot path"),
-        ("nic-hw-timestamping", "≥ 1 NIC with hardware-transmit + hardware-receive + hardware-raw-clock and a PHC", "wire-time stamps for latency measurement and PTP"),
+        ("numa-balancing", "kernel.numa_balancing = 0", "it unmaps pages to sample them: faults on the hot path"),
+        ("nic-hw-timestamping", "≥ 1 NIC with hardware TX+RX stamps (raw clock) and a PHC", "wire-time stamps for latency measurement and PTP"),
         ("ptp-clock", "≥ 1 /dev/ptpN", "a PTP hardware clock to discipline and to stamp against"),
         ("ptp4l", "ptp4l running", "synchronises the NIC's PHC to the exchange's grandmaster"),
-        ("phc2sys", "phc2sys running", "steers CLOCK_REALTIME to the PHC so software stamps agree with the wire"),
-        ("irq-isolation", "no NIC queue IRQ delivered to an isolated core, and irqbalance (if running) bans them", "an interrupt on a lane's core is a latency spike"),
+        ("phc2sys", "phc2sys running", "steers CLOCK_REALTIME to the PHC: software stamps agree"),
+        ("irq-isolation", "no NIC queue IRQ on an isolated core; irqbalance bans them", "an interrupt on a lane's core is a latency spike"),
     ]
 
     public static func evaluate(_ r: HostReport, _ profile: DiagProfile) -> [RequirementResult] {
