@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// The `vega` command-line tool. Each subcommand lives in its own file; keep this root small.
+@main
+struct Vega: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vega",
+        abstract: "Vega: a low-latency trading stack for Linux.",
+        subcommands: [DiagCommand.self])
+}
