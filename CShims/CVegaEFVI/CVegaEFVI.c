@@ -212,6 +212,21 @@ int vega_efvi_get_stats(const vega_efvi *h, vega_efvi_stats *out)
     return 0;
 }
 
+int vega_efvi_poll(vega_efvi *q, vega_rx_meta *meta, const uint8_t **frames, int max)
+{
+    return vega_efvi_poll_inline(q, meta, frames, max);
+}
+
+int vega_efvi_transmit(vega_efvi *q, const void *frame, size_t len, uint32_t *id_out)
+{
+    return vega_efvi_transmit_inline(q, frame, len, id_out);
+}
+
+int vega_efvi_tx_stamps(vega_efvi *q, vega_tx_stamp *out, int max)
+{
+    return vega_efvi_tx_stamps_inline(q, out, max);
+}
+
 #else /* !VEGA_EFVI_REAL */
 
 static void vega_efvi_reason(char *why, size_t len)
@@ -256,6 +271,24 @@ int vega_efvi_describe(const vega_efvi *q, vega_efvi_desc *out)
 int vega_efvi_get_stats(const vega_efvi *q, vega_efvi_stats *out)
 {
     (void)q; (void)out;
+    return -ENOSYS;
+}
+
+int vega_efvi_poll(vega_efvi *q, vega_rx_meta *meta, const uint8_t **frames, int max)
+{
+    (void)q; (void)meta; (void)frames; (void)max;
+    return -ENOSYS;
+}
+
+int vega_efvi_transmit(vega_efvi *q, const void *frame, size_t len, uint32_t *id_out)
+{
+    (void)q; (void)frame; (void)len; (void)id_out;
+    return -ENOSYS;
+}
+
+int vega_efvi_tx_stamps(vega_efvi *q, vega_tx_stamp *out, int max)
+{
+    (void)q; (void)out; (void)max;
     return -ENOSYS;
 }
 

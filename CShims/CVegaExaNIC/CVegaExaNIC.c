@@ -146,6 +146,21 @@ int vega_exanic_get_stats(const vega_exanic *h, vega_exanic_stats *out)
     return 0;
 }
 
+int vega_exanic_poll(vega_exanic *q, vega_rx_meta *meta, const uint8_t **frames, int max)
+{
+    return vega_exanic_poll_inline(q, meta, frames, max);
+}
+
+int vega_exanic_transmit(vega_exanic *q, const void *frame, size_t len, uint32_t *id_out)
+{
+    return vega_exanic_transmit_inline(q, frame, len, id_out);
+}
+
+int vega_exanic_tx_stamps(vega_exanic *q, vega_tx_stamp *out, int max)
+{
+    return vega_exanic_tx_stamps_inline(q, out, max);
+}
+
 #else /* !VEGA_EXANIC_REAL */
 
 static void vega_exanic_reason(char *why, size_t len)
@@ -189,6 +204,24 @@ int vega_exanic_describe(const vega_exanic *q, vega_exanic_desc *out)
 int vega_exanic_get_stats(const vega_exanic *q, vega_exanic_stats *out)
 {
     (void)q; (void)out;
+    return -ENOSYS;
+}
+
+int vega_exanic_poll(vega_exanic *q, vega_rx_meta *meta, const uint8_t **frames, int max)
+{
+    (void)q; (void)meta; (void)frames; (void)max;
+    return -ENOSYS;
+}
+
+int vega_exanic_transmit(vega_exanic *q, const void *frame, size_t len, uint32_t *id_out)
+{
+    (void)q; (void)frame; (void)len; (void)id_out;
+    return -ENOSYS;
+}
+
+int vega_exanic_tx_stamps(vega_exanic *q, vega_tx_stamp *out, int max)
+{
+    (void)q; (void)out; (void)max;
     return -ENOSYS;
 }
 

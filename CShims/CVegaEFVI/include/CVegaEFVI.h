@@ -4,7 +4,7 @@
  * The API below is identical whether or not the SDK is present, so Swift code compiles the same
  * way on every machine:
  *   - built with the `EfVi` trait (defines VEGA_EFVI, links ciul1) AND <etherfabric/vi.h> found:
- *     the real implementation; the hot path (poll, transmit, TX stamps) is `static inline` here
+ *     the real implementation; the hot path (poll, transmit, TX stamps) is `static inline` here (vega_efvi_*_inline)
  *     because ef_vi's own hot-path calls are macros over function pointers in `struct ef_vi`
  *     (ef_eventq_poll, ef_vi_receive_init/push, ef_vi_transmit, ef_vi_receive_get_precise_timestamp)
  *     that Swift cannot import;
@@ -118,6 +118,17 @@ void vega_efvi_close(vega_efvi *q);
 
 int vega_efvi_describe(const vega_efvi *q, vega_efvi_desc *out);
 int vega_efvi_get_stats(const vega_efvi *q, vega_efvi_stats *out);
+
+/*
+ * The lane calls. Swift imports these out-of-line entry points: SwiftPM passes the trait's
+ * VEGA_EFVI define to this C target only, not to the Clang importer of Swift clients, so a
+ * `static inline` body selected by that define would silently be the wrong one in Swift. Each is
+ * one direct call per batch into the static inline implementation (vega_efvi_*_inline, which C
+ * code built with the define can call directly). Without the SDK they return -ENOSYS.
+ */
+int vega_efvi_poll(vega_efvi *q, vega_rx_meta *meta, const uint8_t **frames, int max);
+int vega_efvi_transmit(vega_efvi *q, const void *frame, size_t len, uint32_t *id_out);
+int vega_efvi_tx_stamps(vega_efvi *q, vega_tx_stamp *out, int max);
 
 #ifdef VEGA_EFVI_REAL
 /* ------------------------------------------------------------------------------------------ */
@@ -285,7 +296,7 @@ static inline void vega_efvi__rx_stamp(struct vega_efvi_impl *q, const void *dma
  * completions and TX timestamps met on the way are recorded for vega_efvi_tx_stamps. Never blocks.
  * Returns the number of frames, or -ENETRESET (the VI was reset: reopen), -EINVAL.
  */
-static inline int vega_efvi_poll(vega_efvi *h, vega_rx_meta *meta, const uint8_t **frames, int max)
+static inline int vega_efvi_poll_inline(vega_efvi *h, vega_rx_meta *meta, const uint8_t **frames, int max)
 {
     struct vega_efvi_impl *q = (struct vega_efvi_impl *)(void *)h;
     if (max > VEGA_EFVI_MAX_BATCH) max = VEGA_EFVI_MAX_BATCH;
@@ -381,7 +392,7 @@ static inline int vega_efvi_poll(vega_efvi *h, vega_rx_meta *meta, const uint8_t
  * posts it (CTPIO first when enabled). *id_out receives the send's id, which its TX timestamp
  * carries. Returns 0, -EAGAIN (TX ring or slots full: poll to reap completions), -EMSGSIZE.
  */
-static inline int vega_efvi_transmit(vega_efvi *h, const void *frame, size_t len, uint32_t *id_out)
+static inline int vega_efvi_transmit_inline(vega_efvi *h, const void *frame, size_t len, uint32_t *id_out)
 {
     struct vega_efvi_impl *q = (struct vega_efvi_impl *)(void *)h;
     if (len > (size_t)q->slot) return -EMSGSIZE;
@@ -414,7 +425,7 @@ static inline int vega_efvi_transmit(vega_efvi *h, const void *frame, size_t len
  * queue, handles the TX events in place and leaves RX events stashed for the next vega_efvi_poll
  * (whose RX timestamps stay valid: no ef_eventq_poll runs in between). Returns the count written.
  */
-static inline int vega_efvi_tx_stamps(vega_efvi *h, vega_tx_stamp *out, int max)
+static inline int vega_efvi_tx_stamps_inline(vega_efvi *h, vega_tx_stamp *out, int max)
 {
     struct vega_efvi_impl *q = (struct vega_efvi_impl *)(void *)h;
     if (q->ev_next == q->ev_count) {
@@ -433,27 +444,6 @@ static inline int vega_efvi_tx_stamps(vega_efvi *h, vega_tx_stamp *out, int max)
     return n;
 }
 
-#else /* !VEGA_EFVI_REAL */
-/* ------------------------------------------------------------------------------------------ */
-/* Unavailable: built without the EfVi trait, or without the SDK's headers.                     */
-/* ------------------------------------------------------------------------------------------ */
-static inline int vega_efvi_poll(vega_efvi *h, vega_rx_meta *meta, const uint8_t **frames, int max)
-{
-    (void)h; (void)meta; (void)frames; (void)max;
-    return -ENOSYS;
-}
-
-static inline int vega_efvi_transmit(vega_efvi *h, const void *frame, size_t len, uint32_t *id_out)
-{
-    (void)h; (void)frame; (void)len; (void)id_out;
-    return -ENOSYS;
-}
-
-static inline int vega_efvi_tx_stamps(vega_efvi *h, vega_tx_stamp *out, int max)
-{
-    (void)h; (void)out; (void)max;
-    return -ENOSYS;
-}
 #endif /* VEGA_EFVI_REAL */
 
 #ifdef __cplusplus

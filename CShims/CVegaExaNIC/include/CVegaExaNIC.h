@@ -3,7 +3,7 @@
  *
  * Same pattern as CVegaEFVI: one API whatever the build.
  *   - built with the `ExaNIC` trait (defines VEGA_EXANIC, links exanic) AND <exanic/fifo_rx.h>
- *     found: the real implementation, hot path `static inline` below;
+ *     found: the real implementation, hot path `static inline` below (vega_exanic_*_inline);
  *   - otherwise every call returns -ENOSYS and vega_exanic_available() says why.
  *
  * Checked against libexanic's headers (libs/exanic/, installed as <exanic/...>) of
@@ -107,6 +107,17 @@ void vega_exanic_close(vega_exanic *q);
 int vega_exanic_describe(const vega_exanic *q, vega_exanic_desc *out);
 int vega_exanic_get_stats(const vega_exanic *q, vega_exanic_stats *out);
 
+/*
+ * The lane calls. Swift imports these out-of-line entry points: SwiftPM passes the trait's
+ * VEGA_EXANIC define to this C target only, not to the Clang importer of Swift clients, so a
+ * `static inline` body selected by that define would silently be the wrong one in Swift. Each is
+ * one direct call per batch into the static inline implementation (vega_exanic_*_inline, which C
+ * code built with the define can call directly). Without the SDK they return -ENOSYS.
+ */
+int vega_exanic_poll(vega_exanic *q, vega_rx_meta *meta, const uint8_t **frames, int max);
+int vega_exanic_transmit(vega_exanic *q, const void *frame, size_t len, uint32_t *id_out);
+int vega_exanic_tx_stamps(vega_exanic *q, vega_tx_stamp *out, int max);
+
 #ifdef VEGA_EXANIC_REAL
 /* ------------------------------------------------------------------------------------------ */
 #include <string.h>
@@ -178,7 +189,7 @@ static inline void vega_exanic__meta(struct vega_exanic_impl *q, vega_rx_meta *m
  * Returns up to `max` (≤ VEGA_EXANIC_MAX_BATCH) frames, never blocking. Returns the count, or
  * -EINVAL.
  */
-static inline int vega_exanic_poll(vega_exanic *h, vega_rx_meta *meta, const uint8_t **frames, int max)
+static inline int vega_exanic_poll_inline(vega_exanic *h, vega_rx_meta *meta, const uint8_t **frames, int max)
 {
     struct vega_exanic_impl *q = (struct vega_exanic_impl *)(void *)h;
     if (max > VEGA_EXANIC_MAX_BATCH) max = VEGA_EXANIC_MAX_BATCH;
@@ -243,7 +254,7 @@ static inline int vega_exanic_poll(vega_exanic *h, vega_rx_meta *meta, const uin
 
 /* Sends one complete Ethernet frame (the NIC appends the FCS). *id_out receives its id.
  * Returns 0, -EIO (libexanic refused: see exanic_get_last_error), -EINVAL (no TX buffer). */
-static inline int vega_exanic_transmit(vega_exanic *h, const void *frame, size_t len, uint32_t *id_out)
+static inline int vega_exanic_transmit_inline(vega_exanic *h, const void *frame, size_t len, uint32_t *id_out)
 {
     struct vega_exanic_impl *q = (struct vega_exanic_impl *)(void *)h;
     if (q->tx == NULL) return -EINVAL;
@@ -258,7 +269,7 @@ static inline int vega_exanic_transmit(vega_exanic *h, const void *frame, size_t
 
 /* Reads the port's last-TX time (one PCIe register read) and, when it changed since the last
  * call, attributes it to the newest send. Returns the count written (0 or 1), or -EINVAL. */
-static inline int vega_exanic_tx_stamps(vega_exanic *h, vega_tx_stamp *out, int max)
+static inline int vega_exanic_tx_stamps_inline(vega_exanic *h, vega_tx_stamp *out, int max)
 {
     struct vega_exanic_impl *q = (struct vega_exanic_impl *)(void *)h;
     if (q->tx == NULL) return -EINVAL;
@@ -276,25 +287,6 @@ static inline int vega_exanic_tx_stamps(vega_exanic *h, vega_tx_stamp *out, int 
     return 1;
 }
 
-#else /* !VEGA_EXANIC_REAL */
-
-static inline int vega_exanic_poll(vega_exanic *h, vega_rx_meta *meta, const uint8_t **frames, int max)
-{
-    (void)h; (void)meta; (void)frames; (void)max;
-    return -ENOSYS;
-}
-
-static inline int vega_exanic_transmit(vega_exanic *h, const void *frame, size_t len, uint32_t *id_out)
-{
-    (void)h; (void)frame; (void)len; (void)id_out;
-    return -ENOSYS;
-}
-
-static inline int vega_exanic_tx_stamps(vega_exanic *h, vega_tx_stamp *out, int max)
-{
-    (void)h; (void)out; (void)max;
-    return -ENOSYS;
-}
 #endif /* VEGA_EXANIC_REAL */
 
 #ifdef __cplusplus
