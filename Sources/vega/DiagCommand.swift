@@ -53,11 +53,8 @@ struct DiagCommand: ParsableCommand {
     }
 
     func execute() throws -> Outcome {
-        // MERGE: when Sources/VegaHardware/Backends.swift lands, pass a probe that wraps
-        // BackendAvailability.probe() (mapping each BackendStatus to BackendReport(name:available:detail:))
-        // instead of DeviceNodeBackendProbe(); nothing else here changes.
         let options = HostReport.Options(
-            fpgaIDs: fpgaIDs.compactMap(PCIID.init), queryPMC: !noPmc, backendProbe: DeviceNodeBackendProbe())
+            fpgaIDs: fpgaIDs.compactMap(PCIID.init), queryPMC: !noPmc, backendProbe: BuiltInBackendProbe())
         var report = HostReport.gather(options)
         var exitCode: Int32 = 0
         if let name = profile, let p = DiagProfile(rawValue: name) {

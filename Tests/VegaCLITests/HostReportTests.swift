@@ -82,9 +82,15 @@ struct HostReportGatherTests {
         #expect(Self.report.irqs.source.hasPrefix("/proc/interrupts"))
     }
 
-    @Test("the backends section always offers sockets")
+    @Test("the backends section always offers sockets and names every backend with a reason")
     func socketsAlwaysAvailable() {
-        #expect(Self.report.backends.first { $0.name == "sockets" }?.available == true)
+        let byName = Dictionary(uniqueKeysWithValues: Self.report.backends.map { ($0.name, $0) })
+        #expect(byName["udp-socket"]?.available == true)
+        #expect(byName["tcp-socket"]?.available == true)
+        for name in ["ef_vi", "exanic", "ibverbs", "fpga-ring"] {
+            #expect(byName[name] != nil, "backend \(name) is reported")
+            #expect(byName[name]?.detail.isEmpty == false)
+        }
     }
 }
 

@@ -45,7 +45,7 @@ enum SyntheticHosts {
             source: "synthetic")
         return HostReport(
             cpu: cpu, numa: numa, hugepages: hugepages, nics: [lo, sfc], ptpClocks: [ptp],
-            backends: [BackendReport(name: "sockets", available: true, detail: "synthetic")],
+            backends: [BackendReport(name: "udp-socket", available: true, detail: "synthetic")],
             fpga: FPGAReport(configuredIDs: [], devices: [], missingConfiguredIDs: [], simulatorRings: []),
             ptpDaemons: daemons, irqs: irqs)
     }

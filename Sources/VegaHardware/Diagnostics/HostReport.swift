@@ -48,7 +48,7 @@ public struct HostReport: Codable, Sendable, Equatable {
         public var shmDirectory: String
 
         public init(fpgaIDs: [PCIID] = [], measureTSC: Bool = true, queryPMC: Bool = true,
-                    backendProbe: any BackendProbing = DeviceNodeBackendProbe(), shmDirectory: String = "/dev/shm") {
+                    backendProbe: any BackendProbing = BuiltInBackendProbe(), shmDirectory: String = "/dev/shm") {
             self.fpgaIDs = fpgaIDs
             self.measureTSC = measureTSC
             self.queryPMC = queryPMC
