@@ -65,6 +65,15 @@ public struct SimHost: HostPlatform {
         /// `LinuxHost`'s wording when hugepages were not used.
         public var fallbackReason: String?
         public var locked: Bool
+
+        public init(bytes: Int, pageSize: HugePageSize, node: Int?, backing: MemoryBacking, fallbackReason: String?, locked: Bool) {
+            self.bytes = bytes
+            self.pageSize = pageSize
+            self.node = node
+            self.backing = backing
+            self.fallbackReason = fallbackReason
+            self.locked = locked
+        }
     }
 
     /// One `pinCurrentThread` request and what came of it.
@@ -78,6 +87,11 @@ public struct SimHost: HostPlatform {
 
         public var cpu: Int
         public var outcome: Outcome
+
+        public init(cpu: Int, outcome: Outcome) {
+            self.cpu = cpu
+            self.outcome = outcome
+        }
     }
 
     struct Records: ~Copyable {
