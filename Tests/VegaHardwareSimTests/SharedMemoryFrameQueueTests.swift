@@ -37,7 +37,7 @@ import VegaHardwareSim
             }
         }
         var opened: SharedMemoryFrameQueue? = nil
-        try #require(waitUntil { opened = try? SharedMemoryFrameQueue(path: path); return opened != nil })
+        try #require(await waitUntilAsync { opened = try? SharedMemoryFrameQueue(path: path); return opened != nil })
         var q = opened.take()!
         #expect(q.info.hardwareRxTimestamps && q.info.softwareRxTimestamps)
         // The same simulated PHC as the child's, to predict its stamps.
@@ -47,8 +47,11 @@ import VegaHardwareSim
         var batch = try RxBatch(capacity: 32, slotSize: 64)
         var next: UInt64 = 0
         var wrong = 0
-        let all = waitUntil(seconds: 120) {
-            guard let n = try? q.receive(into: &batch) else { return true }
+        let deadline = SystemClock.monotonic().nanoseconds + 120_000_000_000
+        var all = false
+        while !all, SystemClock.monotonic().nanoseconds < deadline {
+            let n = try q.receive(into: &batch)
+            if n == 0 { try? await Task.sleep(nanoseconds: 20_000) }
             for i in 0..<n {
                 let f = batch[i]
                 let sent = start + next * Self.spacing
@@ -59,7 +62,7 @@ import VegaHardwareSim
                 }
                 next += 1
             }
-            return next >= UInt64(Self.frames)
+            all = next >= UInt64(Self.frames)
         }
         #expect(all && next == UInt64(Self.frames))
         #expect(wrong == 0)

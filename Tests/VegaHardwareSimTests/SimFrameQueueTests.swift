@@ -141,6 +141,8 @@ import VegaHardwareSim
                 }
             }
         }
+        clock.advance(by: 10_000)
+        while try q.receive(into: &batch) > 0 { batch.collect(into: &out) }
         #expect(out.count == 2_000)
         var jitters = Set<UInt64>()
         for d in out {

@@ -57,6 +57,18 @@ func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
     return true
 }
 
+/// `waitUntil` for test bodies: between checks it suspends (20 µs) instead of holding a thread,
+/// so the exit-test child's launch and other tests on Swift Testing's small thread pool (two
+/// threads on this machine) keep running. Returns whether `condition` held within the bound.
+func waitUntilAsync(seconds: Double = 60, _ condition: () throws -> Bool) async rethrows -> Bool {
+    let deadline = SystemClock.monotonic().nanoseconds + UInt64(seconds * 1e9)
+    while try !condition() {
+        if SystemClock.monotonic().nanoseconds > deadline { return false }
+        try? await Task.sleep(nanoseconds: 20_000)
+    }
+    return true
+}
+
 /// A Fenwick tree over frame indices: how many of those seen so far are greater than `i`.
 struct GreaterCounter {
     var tree: [Int]
@@ -70,4 +82,27 @@ struct GreaterCounter {
         while k > 0 { s += tree[k]; k -= k & -k }
         return s
     }
+}
+
+/// Runs `body` on its own OS thread and awaits its result. A reader that must keep pace with
+/// another process cannot live on Swift Testing's cooperative pool, where CPU-heavy tests
+/// running in parallel can hold both threads for seconds. `body` must not record issues (no
+/// test context on that thread): return what the test should check.
+func onDedicatedThread<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+    await withCheckedContinuation { (continuation: CheckedContinuation<T, Never>) in
+        let job = Unmanaged.passRetained(ThreadJob { continuation.resume(returning: body()) })
+        var thread = pthread_t()
+        let rc = pthread_create(&thread, nil, { arg in
+            Unmanaged<ThreadJob>.fromOpaque(arg!).takeRetainedValue().run()
+            return nil
+        }, job.toOpaque())
+        precondition(rc == 0, "pthread_create failed: \(rc)")
+        pthread_detach(thread)
+    }
+}
+
+/// A closure handed to a new pthread (which takes ownership of the retained reference).
+final class ThreadJob: @unchecked Sendable {
+    let run: () -> Void
+    init(_ run: @escaping () -> Void) { self.run = run }
 }
