@@ -107,10 +107,12 @@ import VegaHardwareSim
         let t = await onDedicatedThread { Self.read(options, slowDown: true) }
         await child.value
         #expect(t.opened && t.complete && t.heartbeatSeen, "\(t)")
-        // Paced at 200k events/s (1 s in all), so the reader is in place long before the end and
-        // each stall of two laps must be reported.
-        #expect(t.laps > 10, "a reader two laps behind must be told it was lapped: \(t)")
-        #expect(t.lost >= t.laps * 1_024)
+        // Paced at 200k events/s (1 s in all), so the reader is in place before the end and each
+        // stall of two laps must be reported as a lap of at least a ring's worth of events (the
+        // last stall may end early, when the writer finishes). How many stalls fit depends on
+        // how fast the child starts, so only "some" is asserted.
+        #expect(t.laps > 0, "a reader two laps behind must be told it was lapped: \(t)")
+        #expect(t.lost >= (t.laps - 1) * 1_024)
         // Exact: after each lap the next event read is the one `lost` further on (no gaps
         // beyond the reported loss), and everything adds up to what the writer wrote.
         #expect(t.gapMismatches == 0)
