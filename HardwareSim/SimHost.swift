@@ -47,7 +47,7 @@ public struct SimHost: HostPlatform {
         public static func uniform(nodes: Int, cpusPerNode: Int, isolatedCPUs: [Int] = [], hugePages2MiB: Int = 0,
                                    hugePages1GiB: Int = 0, memoryPerNode: UInt64 = 64 << 30) -> Configuration {
             let ns = (0..<nodes).map { n in
-                HostTopology.Node.simulated(id: n, cpus: Array(n * cpusPerNode..<(n + 1) * cpusPerNode), memoryBytes: memoryPerNode,
+                HostTopology.Node(id: n, cpus: Array(n * cpusPerNode..<(n + 1) * cpusPerNode), memoryBytes: memoryPerNode,
                                   freeBytes: memoryPerNode)
             }
             let topology = HostTopology(onlineCPUs: Array(0..<nodes * cpusPerNode), isolatedCPUs: isolatedCPUs,
@@ -118,7 +118,7 @@ public struct SimHost: HostPlatform {
 
     /// A NUMA node for a hand-written topology (VegaHardware offers no public initialiser yet).
     public static func node(id: Int, cpus: [Int], memoryBytes: UInt64 = 64 << 30) -> HostTopology.Node {
-        .simulated(id: id, cpus: cpus, memoryBytes: memoryBytes, freeBytes: memoryBytes)
+        HostTopology.Node(id: id, cpus: cpus, memoryBytes: memoryBytes, freeBytes: memoryBytes)
     }
 
     /// Every pin request so far, in order.
@@ -186,9 +186,9 @@ public struct SimHost: HostPlatform {
         throws(HardwareSetupError) -> LaneMemory
     {
         let p = try plan(bytes: bytes, pageSize: pageSize, node: node, lock: lock, allowFallback: allowFallback)
-        // No node (this machine's nodes are not the simulated ones) and no mlock (this machine's
-        // limit is not the simulated one); the fallback is always allowed for the same reason.
-        let memory = try LinuxHost().mapLaneMemory(bytes: bytes, pageSize: pageSize, node: nil, lock: false, allowFallback: true)
+        // Ordinary memory (this machine's hugepage pool, nodes and memlock limit are not the
+        // simulated ones), described exactly as the simulated host would have backed it.
+        let memory = try LaneMemory(simulatedBacking: p.backing, fallbackReason: p.fallbackReason, node: p.node, bytes: bytes)
         records.state.withLock { $0.mappings.append(p) }
         return memory
     }

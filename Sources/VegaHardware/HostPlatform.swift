@@ -42,6 +42,21 @@ public struct LaneMemory: ~Copyable {
         }
     }
 
+    /// Real, usable memory described as a *simulated* host would have backed it: HardwareSim's
+    /// `SimHost` maps ordinary memory here (this machine's hugepage pool is not the simulated
+    /// one) and reports the backing, fallback reason and node its configuration implies.
+    package init(simulatedBacking backing: MemoryBacking, fallbackReason: String?, node: Int?, bytes: Int)
+        throws(HardwareSetupError)
+    {
+        var r = vega_mem_region()
+        let rc = vega_mem_map(bytes, Int32(VEGA_HUGE_2M), 1, 0, &r)
+        guard rc == 0 else { throw .system("map \(bytes) bytes of simulated lane memory", negativeErrno: rc) }
+        self.region = r
+        self.backing = backing
+        self.fallbackReason = fallbackReason
+        self.node = node
+    }
+
     deinit {
         var r = region
         vega_mem_unmap(&r)
@@ -62,6 +77,13 @@ public struct HostTopology: Sendable, Equatable, Codable {
         public var cpus: [Int]
         public var memoryBytes: UInt64
         public var freeBytes: UInt64
+
+        public init(id: Int, cpus: [Int], memoryBytes: UInt64, freeBytes: UInt64) {
+            self.id = id
+            self.cpus = cpus
+            self.memoryBytes = memoryBytes
+            self.freeBytes = freeBytes
+        }
     }
 
     public var onlineCPUs: [Int]

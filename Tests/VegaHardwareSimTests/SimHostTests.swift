@@ -37,6 +37,19 @@ import VegaHardwareSim
         #expect(plan.backing == .transparentHugePages)
         #expect(plan.fallbackReason == "MAP_HUGETLB failed: Cannot allocate memory (no hugepages reserved: see vm.nr_hugepages)")
         #expect(plan.node == 1 && plan.locked)
+        // The memory itself says what the simulated host would have given, not this machine.
+        let backing = memory.backing, reason = memory.fallbackReason, node = memory.node
+        #expect(backing == .transparentHugePages && reason == plan.fallbackReason && node == 1)
+    }
+
+    @Test func reservedHugepagesOnASimulatedNodeAreReportedAsHugetlbOnThatNode() throws {
+        var config = Self.colo
+        config.hugePages2MiB = 16
+        let host = SimHost(config)
+        let memory = try host.mapLaneMemory(bytes: 4 << 20, pageSize: .twoMiB, node: 1, lock: false, allowFallback: false)
+        let backing = memory.backing, reason = memory.fallbackReason, node = memory.node
+        #expect(backing == .hugetlb && reason == nil && node == 1)
+        memory.base.storeBytes(of: 42, toByteOffset: (4 << 20) - 8, as: UInt64.self)   // usable memory
     }
 
     @Test func withoutFallbackTheMappingFailsAsMapHugetlbDoes() {
