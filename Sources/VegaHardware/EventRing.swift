@@ -12,6 +12,15 @@ extension vega_fpga_event {
     /// The event's type; nil for a type this build does not know (counted, not trusted).
     @inlinable
     public var kind: Kind? { Kind(rawValue: type) }
+    /// True when every field but the two timestamps matches `other`: how a reader checks a
+    /// real-clock-stamped stream against the simulator's seed.
+    @inlinable
+    public func matchesIgnoringTimestamps(_ other: FPGAEvent) -> Bool {
+        feed_seq == other.feed_seq && price == other.price && quantity == other.quantity
+            && instrument == other.instrument && order_count == other.order_count && aux == other.aux
+            && level == other.level && type == other.type && side == other.side
+    }
+
     /// FPGA RX time of the source packet, PTP timescale.
     @inlinable
     public var hardwareTimestamp: Timestamp<TAI> { Timestamp(nanoseconds: hw_timestamp_ns) }

@@ -1,3 +1,4 @@
+import CVegaNet
 import Glibc
 
 /// An IPv4 address and port, parsed off the lane ("239.1.1.1:26400", "127.0.0.1:0").

@@ -82,11 +82,7 @@ struct DiagCommandTests {
     @Test("the built vega binary exits 2 on --profile colo and prints FAIL lines")
     func builtBinaryExitCode() throws {
         try #require(PHCClock.devices().isEmpty, "this test expects a host without /dev/ptp*")
-        // The test runner sits next to the products in the build directory.
-        let exe = try #require(HostProbe.realPath("/proc/self/exe"))
-        let vega = exe.split(separator: "/").dropLast().joined(separator: "/")
-        let candidates = ["/\(vega)/vega", "/\(vega.split(separator: "/").dropLast().joined(separator: "/"))/vega"]
-        let path = try #require(candidates.first { access($0, X_OK) == 0 }, "no vega binary near \(exe)")
+        let path = try builtVegaBinary()
         let r = Subprocess.run(path, ["diag", "--profile", "colo", "--no-pmc"], timeoutMilliseconds: 60_000)
         #expect(r.exitStatus == 2)
         #expect(r.output.contains("\n  FAIL ptp-clock: "))
@@ -97,3 +93,12 @@ struct DiagCommandTests {
 protocol ParsableCommandLike {}
 extension DiagCommand: ParsableCommandLike {}
 extension DiagTimestampsCommand: ParsableCommandLike {}
+
+/// The `vega` executable SwiftPM built beside this test runner (commands that start `vega`
+/// child processes must run as that binary, not in-process in the test runner).
+func builtVegaBinary() throws -> String {
+    let exe = try #require(HostProbe.realPath("/proc/self/exe"))
+    let dir = exe.split(separator: "/").dropLast().joined(separator: "/")
+    let candidates = ["/\(dir)/vega", "/\(dir.split(separator: "/").dropLast().joined(separator: "/"))/vega"]
+    return try #require(candidates.first { access($0, X_OK) == 0 }, "no vega binary near \(exe)")
+}

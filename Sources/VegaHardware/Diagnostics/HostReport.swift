@@ -42,7 +42,7 @@ public struct HostReport: Codable, Sendable, Equatable {
         public var measureTSC: Bool
         /// Ask ptp4l through `pmc` when it runs.
         public var queryPMC: Bool
-        /// Which backends are available. Defaults to the device-node probe.
+        /// Which backends are available. Defaults to `BackendAvailability.probe()`.
         public var backendProbe: any BackendProbing
         /// Where HardwareSim's rings live.
         public var shmDirectory: String

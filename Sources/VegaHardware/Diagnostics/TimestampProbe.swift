@@ -52,6 +52,7 @@ public enum TimestampProbe {
         public var minNanoseconds: Int64
         public var p50Nanoseconds: Int64
         public var p99Nanoseconds: Int64
+        public var p999Nanoseconds: Int64
         public var maxNanoseconds: Int64
 
         /// Nearest-rank percentiles; nil for no samples.
@@ -63,6 +64,7 @@ public enum TimestampProbe {
             minNanoseconds = s[0]
             p50Nanoseconds = rank(0.50)
             p99Nanoseconds = rank(0.99)
+            p999Nanoseconds = rank(0.999)
             maxNanoseconds = s[s.count - 1]
         }
     }
