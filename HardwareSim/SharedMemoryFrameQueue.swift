@@ -26,13 +26,10 @@ public struct SharedMemoryFrameQueue: PacketQueue, ~Copyable {
     var tx: SharedMemoryFrameRingSide
     let hardwareStamps: Bool
     let softwareStamps: Bool
-    let stamps: UnsafeMutablePointer<TxTimestamp>
-    let stampCapacity: Int
-    var stampHead = 0
-    var stampCount = 0
+    var stamps: SimTxStampQueue
     var sendCounter: UInt32 = 0
     /// TX stamps discarded because they were not drained in time.
-    public private(set) var txStampsDropped: UInt64 = 0
+    public var txStampsDropped: UInt64 { stamps.dropped }
 
     /// Maps the ring at `path` and checks its header. Throws `.invalid` with the reason when the
     /// file is not (yet) a formatted ring: a caller racing the writer's start-up retries on it.
@@ -56,17 +53,13 @@ public struct SharedMemoryFrameQueue: PacketQueue, ~Copyable {
         hardwareStamps = flags & SharedMemoryFrameRingLayout.flagHardwareStamps != 0
         softwareStamps = flags & SharedMemoryFrameRingLayout.flagSoftwareStamps != 0
         mapping = SharedMemoryFrameMappingBox(m)
-        stampCapacity = count * 2
-        stamps = .allocate(capacity: stampCapacity)
-        stamps.initialize(repeating: TxTimestamp(id: 0, kind: .sent, isHardware: false, nanoseconds: 0), count: stampCapacity)
+        stamps = SimTxStampQueue(capacity: count * 2)
         self.path = path
         info = PacketQueueInfo(
             backend: "sim-shm", endpoint: "\(path) (writer pid \(writerPID))",
             hardwareRxTimestamps: hardwareStamps, softwareRxTimestamps: softwareStamps,
             hardwareTxTimestamps: hardwareStamps, softwareTxTimestamps: softwareStamps)
     }
-
-    deinit { stamps.deallocate() }
 
     public mutating func receive(into batch: inout RxBatch) throws(HardwareError) -> Int {
         var n = 0
@@ -86,35 +79,17 @@ public struct SharedMemoryFrameQueue: PacketQueue, ~Copyable {
         typealias O = SharedMemoryFrameRingLayout.Offset
         if softwareStamps {
             let sys = SharedMemoryFrameRingLayout.atomic(mapping.base, O.simSystem).pointee.load(ordering: .acquiring)
-            pushStamp(TxTimestamp(id: id, kind: .sent, isHardware: false, nanoseconds: sys))
+            stamps.push(TxTimestamp(id: id, kind: .sent, isHardware: false, nanoseconds: sys))
         }
         if hardwareStamps {
             let phc = SharedMemoryFrameRingLayout.atomic(mapping.base, O.simPHC).pointee.load(ordering: .acquiring)
-            pushStamp(TxTimestamp(id: id, kind: .sent, isHardware: true, nanoseconds: phc))
+            stamps.push(TxTimestamp(id: id, kind: .sent, isHardware: true, nanoseconds: phc))
         }
         return id
     }
 
-    private mutating func pushStamp(_ s: TxTimestamp) {
-        guard stampCount < stampCapacity else {
-            txStampsDropped &+= 1
-            return
-        }
-        var i = stampHead + stampCount
-        if i >= stampCapacity { i -= stampCapacity }
-        stamps[i] = s
-        stampCount += 1
-    }
-
     public mutating func drainTxTimestamps(into out: UnsafeMutableBufferPointer<TxTimestamp>) throws(HardwareError) -> Int {
-        let n = Swift.min(out.count, stampCount)
-        for k in 0..<n {
-            out[k] = stamps[stampHead]
-            stampHead += 1
-            if stampHead == stampCapacity { stampHead = 0 }
-        }
-        stampCount -= n
-        return n
+        stamps.drain(into: out)
     }
 
     /// The writer's simulated system time, as last published.

@@ -21,12 +21,9 @@ struct SimTxRecord: ~Copyable {
     let lengths: UnsafeMutablePointer<Int>
     var frameHead = 0
     var frameCount = 0
-    let stamps: UnsafeMutablePointer<TxTimestamp>
-    let stampCapacity: Int
-    var stampHead = 0
-    var stampCount = 0
+    var stamps: SimTxStampQueue
     var sendCounter: UInt32 = 0
-    var stampsDropped: UInt64 = 0
+    var stampsDropped: UInt64 { stamps.dropped }
 
     init(capacity: Int, slotSize: Int, clock: SimClock, phc: SimPHC?, softwareStamps: Bool, softwareLatency: UInt64, wireLatency: UInt64) {
         precondition(capacity > 0 && slotSize > 0, "a TX record needs capacity and slot size > 0")
@@ -42,15 +39,12 @@ struct SimTxRecord: ~Copyable {
         lengths = .allocate(capacity: capacity)
         lengths.initialize(repeating: 0, count: capacity)
         // Two stamps per send at most (software and hardware).
-        stampCapacity = capacity * 2
-        stamps = .allocate(capacity: stampCapacity)
-        stamps.initialize(repeating: TxTimestamp(id: 0, kind: .sent, isHardware: false, nanoseconds: 0), count: stampCapacity)
+        stamps = SimTxStampQueue(capacity: capacity * 2)
     }
 
     deinit {
         frames.deallocate()
         lengths.deallocate()
-        stamps.deallocate()
     }
 
     mutating func record(_ frame: UnsafeRawBufferPointer) throws(HardwareError) -> UInt32 {
@@ -65,36 +59,16 @@ struct SimTxRecord: ~Copyable {
         sendCounter &+= 1
         let now = clock.now.nanoseconds
         if softwareStamps {
-            pushStamp(TxTimestamp(id: id, kind: .sent, isHardware: false, nanoseconds: now &+ softwareLatency))
+            stamps.push(TxTimestamp(id: id, kind: .sent, isHardware: false, nanoseconds: now &+ softwareLatency))
         }
         if let phc {
             let hw = phc.time(atSystemTime: Timestamp(nanoseconds: now &+ wireLatency)).nanoseconds
-            pushStamp(TxTimestamp(id: id, kind: .sent, isHardware: true, nanoseconds: hw))
+            stamps.push(TxTimestamp(id: id, kind: .sent, isHardware: true, nanoseconds: hw))
         }
         return id
     }
 
-    private mutating func pushStamp(_ s: TxTimestamp) {
-        guard stampCount < stampCapacity else {
-            stampsDropped &+= 1
-            return
-        }
-        var i = stampHead + stampCount
-        if i >= stampCapacity { i -= stampCapacity }
-        stamps[i] = s
-        stampCount += 1
-    }
-
-    mutating func drainStamps(into out: UnsafeMutableBufferPointer<TxTimestamp>) -> Int {
-        let n = Swift.min(out.count, stampCount)
-        for k in 0..<n {
-            out[k] = stamps[stampHead]
-            stampHead += 1
-            if stampHead == stampCapacity { stampHead = 0 }
-        }
-        stampCount -= n
-        return n
-    }
+    mutating func drainStamps(into out: UnsafeMutableBufferPointer<TxTimestamp>) -> Int { stamps.drain(into: out) }
 
     mutating func readFrame(into buffer: UnsafeMutableRawBufferPointer) -> Int? {
         guard frameCount > 0 else { return nil }

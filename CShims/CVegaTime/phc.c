@@ -51,6 +51,22 @@ static int offset_precise(int fd, int samples, vega_phc_offset *out) {
     return 0;
 }
 
+/* Keeps the sample with the narrowest system-read window [t1, t2] around a PHC read: the PHC
+ * read happened somewhere inside it, so its midpoint is the best estimate and half the window
+ * the uncertainty. Returns 1 when this sample was kept. */
+static int keep_narrowest(uint64_t t1, uint64_t phc, uint64_t t2, uint64_t *best, vega_phc_offset *out) {
+    if (t2 < t1) return 0;   /* system clock stepped during the read */
+    uint64_t window = t2 - t1;
+    if (window >= *best) return 0;
+    *best = window;
+    uint64_t mid = t1 + window / 2;
+    out->phc_ns = phc;
+    out->sys_ns = mid;
+    out->offset_ns = (int64_t)(phc - mid);
+    out->uncertainty_ns = window / 2;
+    return 1;
+}
+
 static int offset_extended(int fd, int samples, vega_phc_offset *out) {
     struct ptp_sys_offset_extended e;
     memset(&e, 0, sizeof e);
@@ -58,17 +74,7 @@ static int offset_extended(int fd, int samples, vega_phc_offset *out) {
     if (ioctl(fd, PTP_SYS_OFFSET_EXTENDED, &e) != 0) return -errno;
     uint64_t best = UINT64_MAX;
     for (unsigned i = 0; i < e.n_samples; i++) {
-        uint64_t t1 = pct_ns(e.ts[i][0]), phc = pct_ns(e.ts[i][1]), t2 = pct_ns(e.ts[i][2]);
-        if (t2 < t1) continue;   /* system clock stepped during the read */
-        uint64_t window = t2 - t1;
-        if (window < best) {
-            best = window;
-            uint64_t mid = t1 + window / 2;
-            out->phc_ns = phc;
-            out->sys_ns = mid;
-            out->offset_ns = (int64_t)(phc - mid);
-            out->uncertainty_ns = window / 2;
-        }
+        keep_narrowest(pct_ns(e.ts[i][0]), pct_ns(e.ts[i][1]), pct_ns(e.ts[i][2]), &best, out);
     }
     if (best == UINT64_MAX) return -EAGAIN;
     out->method = VEGA_PHC_METHOD_EXTENDED;
@@ -84,17 +90,7 @@ static int offset_basic(int fd, int samples, vega_phc_offset *out) {
     /* ts[] interleaves system, phc, system, phc, …, system (2n+1 entries). */
     uint64_t best = UINT64_MAX;
     for (unsigned i = 0; i < b.n_samples; i++) {
-        uint64_t t1 = pct_ns(b.ts[2 * i]), phc = pct_ns(b.ts[2 * i + 1]), t2 = pct_ns(b.ts[2 * i + 2]);
-        if (t2 < t1) continue;
-        uint64_t window = t2 - t1;
-        if (window < best) {
-            best = window;
-            uint64_t mid = t1 + window / 2;
-            out->phc_ns = phc;
-            out->sys_ns = mid;
-            out->offset_ns = (int64_t)(phc - mid);
-            out->uncertainty_ns = window / 2;
-        }
+        keep_narrowest(pct_ns(b.ts[2 * i]), pct_ns(b.ts[2 * i + 1]), pct_ns(b.ts[2 * i + 2]), &best, out);
     }
     if (best == UINT64_MAX) return -EAGAIN;
     out->method = VEGA_PHC_METHOD_BASIC;

@@ -104,10 +104,7 @@ public struct EfViQueue: PacketQueue, ~Copyable {
         let want = Swift.min(batch.capacity, Self.maxBatch)
         let n = Int(vega_efvi_poll(handle, metas, frames, Int32(want)))
         guard n >= 0 else { throw HardwareError("ef_eventq_poll", negativeErrno: n) }
-        for i in 0..<n {
-            batch.set(i, bytes: UnsafeRawPointer(frames[i].unsafelyUnwrapped), meta: metas[i])
-        }
-        batch.setCount(n)
+        batch.publish(n, frames: frames, metas: metas)
         return n
     }
 

@@ -90,10 +90,7 @@ public struct ExaNICQueue: PacketQueue, ~Copyable {
         let want = Swift.min(batch.capacity, Self.maxBatch)
         let n = Int(vega_exanic_poll(handle, metas, frames, Int32(want)))
         guard n >= 0 else { throw HardwareError("exanic_receive_chunk", negativeErrno: n) }
-        for i in 0..<n {
-            batch.set(i, bytes: UnsafeRawPointer(frames[i].unsafelyUnwrapped), meta: metas[i])
-        }
-        batch.setCount(n)
+        batch.publish(n, frames: frames, metas: metas)
         return n
     }
 

@@ -91,6 +91,14 @@ public struct RxBatch: ~Copyable {
         raw.pointee.meta[i] = meta
     }
 
+    /// Publishes `n` zero-copy frames a C shim left in parallel arrays (ef_vi, ExaNIC): frame `i`
+    /// is `frames[i]` with metadata `metas[i]`. Sets the count.
+    @inlinable
+    public mutating func publish(_ n: Int, frames: UnsafePointer<UnsafePointer<UInt8>?>, metas: UnsafePointer<vega_rx_meta>) {
+        for i in 0..<n { set(i, bytes: UnsafeRawPointer(frames[i].unsafelyUnwrapped), meta: metas[i]) }
+        setCount(n)
+    }
+
     /// Sets how many frames the last receive produced.
     @inlinable
     public mutating func setCount(_ n: Int) { raw.pointee.count = UInt32(truncatingIfNeeded: n) }
