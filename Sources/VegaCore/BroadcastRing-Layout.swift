@@ -11,19 +11,19 @@ extension BroadcastRing {
     /// | 256 | `capacity` slots of `slotStride` bytes: sequence word (atomic `u64`: 0 never written, `2n+1` writing `n`, `2n+2` holds `n`), element at +``payloadOffset`` | writer |
     public enum Layout {
         /// `"VEGABCST"` in ASCII, read as a little-endian `UInt64`.
-        public static var magic: UInt64 { 0x5453_4342_4147_4556 }
-        public static var version: UInt32 { 1 }
-        public static var publishedOffset: Int { 128 }
-        public static var slotsOffset: Int { 256 }
+        @inlinable public static var magic: UInt64 { 0x5453_4342_4147_4556 }
+        @inlinable public static var version: UInt32 { 1 }
+        @inlinable public static var publishedOffset: Int { 128 }
+        @inlinable public static var slotsOffset: Int { 256 }
 
         /// Where the element starts in a slot: after the sequence word, at its own alignment.
-        public static var payloadOffset: Int { _roundUp(8, toMultipleOf: max(8, MemoryLayout<Element>.alignment)) }
+        @inlinable public static var payloadOffset: Int { _roundUp(8, toMultipleOf: max(8, MemoryLayout<Element>.alignment)) }
 
         /// Slot size: sequence word plus element, rounded up to whole 64-byte lines.
-        public static var slotStride: Int { _roundUp(payloadOffset + MemoryLayout<Element>.size, toMultipleOf: 64) }
+        @inlinable public static var slotStride: Int { _roundUp(payloadOffset + MemoryLayout<Element>.size, toMultipleOf: 64) }
 
         /// Bytes a region needs for a ring of `capacity` slots.
-        public static func byteCount(capacity: Int) -> Int { slotsOffset + capacity * slotStride }
+        @inlinable public static func byteCount(capacity: Int) -> Int { slotsOffset + capacity * slotStride }
 
         static func writeHeader(
             _ region: UnsafeMutableRawPointer, capacity: Int,

@@ -44,7 +44,7 @@ public struct FixedMap<Value: BitwiseCopyable>: ~Copyable {
         }
     }
 
-    @usableFromInline internal static var emptyKey: UInt64 { .max }
+    @inlinable internal static var emptyKey: UInt64 { .max }
 
     @usableFromInline let entries: UnsafeMutablePointer<Entry>
     @usableFromInline let slotMask: Int

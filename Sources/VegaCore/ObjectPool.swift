@@ -43,7 +43,7 @@ public struct ObjectPool<T: ~Copyable>: ~Copyable {
     /// Maximum number of live objects.
     public let capacity: Int
 
-    @usableFromInline static var noSlot: UInt32 { .max }
+    @inlinable static var noSlot: UInt32 { .max }
 
     /// An empty pool for up to `capacity` objects. Allocates (and pre-faults the bookkeeping)
     /// here and only here.

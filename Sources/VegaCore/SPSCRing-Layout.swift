@@ -18,16 +18,16 @@ extension SPSCRing {
     /// 10^9/s is 584 years), so full is `tail − head == capacity` and empty is `tail == head`.
     public enum Layout {
         /// `"VEGASPSC"` in ASCII, read as a little-endian `UInt64`.
-        public static var magic: UInt64 { 0x4353_5053_4147_4556 }
-        public static var version: UInt32 { 1 }
-        public static var tailOffset: Int { 128 }
-        public static var producerCacheOffset: Int { 256 }
-        public static var headOffset: Int { 384 }
-        public static var consumerCacheOffset: Int { 512 }
-        public static var slotsOffset: Int { 640 }
+        @inlinable public static var magic: UInt64 { 0x4353_5053_4147_4556 }
+        @inlinable public static var version: UInt32 { 1 }
+        @inlinable public static var tailOffset: Int { 128 }
+        @inlinable public static var producerCacheOffset: Int { 256 }
+        @inlinable public static var headOffset: Int { 384 }
+        @inlinable public static var consumerCacheOffset: Int { 512 }
+        @inlinable public static var slotsOffset: Int { 640 }
 
         /// Bytes a region needs for a ring of `capacity` elements (a multiple of 128).
-        public static func byteCount(capacity: Int) -> Int {
+        @inlinable public static func byteCount(capacity: Int) -> Int {
             _roundUp(slotsOffset + capacity * MemoryLayout<Element>.stride, toMultipleOf: ringFalseSharingRange)
         }
 
