@@ -12,7 +12,7 @@ extension Timestamp where Scale == UTC {
     /// The clock can step (NTP/PTP corrections): never use it to measure intervals.
     @inlinable
     public static func now() -> Self {
-        Self(nanoseconds: _clockNanoseconds(CLOCK_REALTIME))
+        Self(nanoseconds: _clockNanoseconds(_clockRealtime))
     }
 }
 
@@ -21,13 +21,24 @@ extension Timestamp where Scale == Monotonic {
     /// intervals within one machine. Same cost and guarantees as `Timestamp<UTC>.now()`.
     @inlinable
     public static func now() -> Self {
-        Self(nanoseconds: _clockNanoseconds(CLOCK_MONOTONIC))
+        Self(nanoseconds: _clockNanoseconds(_clockMonotonic))
     }
 }
 
 // There is deliberately no `Timestamp<TAI>.now()`: CLOCK_TAI is CLOCK_REALTIME plus the
 // kernel's TAI offset, which stays 0 unless ptp4l/chrony set it, so it silently reads UTC on
 // most hosts. TAI comes from a PHC (VegaHardware) or from `tai(taiOffset:)`.
+
+// The clock ids as literals: Glibc's CLOCK_* macros import as getters in the Glibc module,
+// which inlinable code cannot see through — the performance checker rejects them, and they
+// would cost a call. Values are the kernel ABI (uapi/linux/time.h) and Darwin's <time.h>.
+#if os(Linux)
+@inlinable var _clockRealtime: clockid_t { 0 }
+@inlinable var _clockMonotonic: clockid_t { 1 }
+#else
+@inlinable var _clockRealtime: clockid_t { _CLOCK_REALTIME }
+@inlinable var _clockMonotonic: clockid_t { _CLOCK_MONOTONIC }
+#endif
 
 @inlinable @inline(__always) @_noLocks
 internal func _clockNanoseconds(_ clock: clockid_t) -> UInt64 {
