@@ -20,7 +20,7 @@ public struct FPGARingWriter: ~Copyable {
 
     /// Creates or truncates `path` for `slotCount` slots (a power of two) and formats it.
     /// `createdNanoseconds` is the header's CLOCK_REALTIME creation time.
-    public init(path: String, slotCount: UInt64, createdNanoseconds: UInt64 = SystemClock.realtime().nanoseconds)
+    public init(path: String, slotCount: UInt64, createdNanoseconds: UInt64 = Timestamp<UTC>.now().nanoseconds)
         throws(HardwareSetupError)
     {
         guard slotCount > 0, slotCount & (slotCount - 1) == 0 else {

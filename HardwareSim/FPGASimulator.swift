@@ -103,15 +103,15 @@ public enum FPGASimulator {
         if let problem = options.problem { throw HardwareSetupError(.invalid, "vega sim fpga", problem) }
         var writer = try FPGARingWriter(path: options.ringPath, slotCount: options.slotCount)
         var expected = ExpectedEvents(options)
-        let start = SystemClock.monotonic().nanoseconds
+        let start = Timestamp<Monotonic>.now().nanoseconds
         var heartbeats: UInt64 = 0
         var nextHeartbeat = start
         let period = options.rate > 0 ? 1e9 / options.rate : 0
         var i: UInt64 = 0
         while i < options.events {
-            var now = SystemClock.monotonic().nanoseconds
+            var now = Timestamp<Monotonic>.now().nanoseconds
             if now >= nextHeartbeat {
-                writer.heartbeat(nanoseconds: SystemClock.realtime().nanoseconds)
+                writer.heartbeat(nanoseconds: Timestamp<UTC>.now().nanoseconds)
                 heartbeats += 1
                 nextHeartbeat = now &+ options.heartbeatIntervalNanoseconds
             }
@@ -122,9 +122,9 @@ public enum FPGASimulator {
                 while now < due {
                     let left = due - now
                     if left > 200_000 { sleep(nanoseconds: Swift.min(left - 100_000, options.heartbeatIntervalNanoseconds)) } else { vega_cpu_relax() }
-                    now = SystemClock.monotonic().nanoseconds
+                    now = Timestamp<Monotonic>.now().nanoseconds
                     if now >= nextHeartbeat {
-                        writer.heartbeat(nanoseconds: SystemClock.realtime().nanoseconds)
+                        writer.heartbeat(nanoseconds: Timestamp<UTC>.now().nanoseconds)
                         heartbeats += 1
                         nextHeartbeat = now &+ options.heartbeatIntervalNanoseconds
                     }
@@ -133,14 +133,14 @@ public enum FPGASimulator {
             var event = expected.next()
             if options.stamping == .realClock {
                 event.hw_timestamp_ns = SystemClock.read(CLOCK_TAI)
-                event.exchange_timestamp_ns = (SystemClock.realtime().nanoseconds &- 20_000) % 86_400_000_000_000
+                event.exchange_timestamp_ns = (Timestamp<UTC>.now().nanoseconds &- 20_000) % 86_400_000_000_000
             }
             writer.write(event)
             i += 1
         }
-        writer.heartbeat(nanoseconds: SystemClock.realtime().nanoseconds)
+        writer.heartbeat(nanoseconds: Timestamp<UTC>.now().nanoseconds)
         heartbeats += 1
-        return Summary(eventsWritten: writer.written, heartbeats: heartbeats, elapsedNanoseconds: SystemClock.monotonic().nanoseconds - start)
+        return Summary(eventsWritten: writer.written, heartbeats: heartbeats, elapsedNanoseconds: Timestamp<Monotonic>.now().nanoseconds - start)
     }
 
     static func sleep(nanoseconds: UInt64) {

@@ -80,12 +80,9 @@ public protocol HardwareClock: ~Copyable {
     func offsetToSystem(samples: Int) throws(HardwareError) -> ClockOffset
 }
 
-/// The system clocks, read with clock_gettime.
+/// Any clock by id (CLOCK_TAI, a PHC's dynamic id, …) as nanoseconds, 0 if it cannot be read.
+/// For UTC and monotonic time use `Timestamp<UTC>.now()` / `Timestamp<Monotonic>.now()`.
 public enum SystemClock {
-    @inlinable
-    public static func realtime() -> Timestamp<UTC> { Timestamp(nanoseconds: read(CLOCK_REALTIME)) }
-    @inlinable
-    public static func monotonic() -> Timestamp<Monotonic> { Timestamp(nanoseconds: read(CLOCK_MONOTONIC)) }
     @inlinable
     public static func read(_ id: clockid_t) -> UInt64 {
         var ns: UInt64 = 0

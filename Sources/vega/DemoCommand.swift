@@ -102,11 +102,11 @@ struct DemoCommand: ParsableCommand {
 
         // The ring exists once the child has formatted it: wait for a valid header (bounded).
         var opened: MappedEventRing?
-        let openDeadline = SystemClock.monotonic().nanoseconds + 10_000_000_000
+        let openDeadline = Timestamp<Monotonic>.now().nanoseconds + 10_000_000_000
         while opened == nil {
             if let r = try? MappedEventRing(source: .file(path: path), fromStart: true) {
                 opened = consume r
-            } else if !child.isRunning || SystemClock.monotonic().nanoseconds > openDeadline {
+            } else if !child.isRunning || Timestamp<Monotonic>.now().nanoseconds > openDeadline {
                 child.waitUntilExit()
                 let text = String(decoding: childOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
                 throw ValidationError("the FPGA simulator never produced a ring at \(path): \(text)")
@@ -123,7 +123,7 @@ struct DemoCommand: ParsableCommand {
         defer { received.deallocate() }
         var latencies = [Int64](repeating: 0, count: Int(events))
         var lostBefore = [UInt64](repeating: 0, count: Int(events))   // events lost just before event i
-        let start = SystemClock.monotonic().nanoseconds
+        let start = Timestamp<Monotonic>.now().nanoseconds
         var lastProgress = start
         var idleSince: UInt64? = nil
         let isTTY = isatty(STDOUT_FILENO) == 1
@@ -141,7 +141,7 @@ struct DemoCommand: ParsableCommand {
                 pendingLoss = 0
             }
             out.read += UInt64(p.count)
-            let mono = SystemClock.monotonic().nanoseconds
+            let mono = Timestamp<Monotonic>.now().nanoseconds
             if p.count == 0 {
                 if idleSince == nil { idleSince = mono }
                 // The writer has exited and nothing more arrives: stop (bounded), reporting what is missing.
@@ -168,7 +168,7 @@ struct DemoCommand: ParsableCommand {
         latencies.removeLast(latencies.count - Int(out.read))
         if isTTY { print("\u{1B}[2K\r", terminator: "") }
         child.waitUntilExit()
-        let elapsed = Double(SystemClock.monotonic().nanoseconds - start) / 1e9
+        let elapsed = Double(Timestamp<Monotonic>.now().nanoseconds - start) / 1e9
         let childText = String(decoding: childOutput.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             .trimmingCharacters(in: .whitespacesAndNewlines)
         out.latency = TimestampProbe.Stats(latencies)

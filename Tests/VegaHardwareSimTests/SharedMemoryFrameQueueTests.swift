@@ -47,9 +47,9 @@ import VegaHardwareSim
         var batch = try RxBatch(capacity: 32, slotSize: 64)
         var next: UInt64 = 0
         var wrong = 0
-        let deadline = SystemClock.monotonic().nanoseconds + 120_000_000_000
+        let deadline = Timestamp<Monotonic>.now().nanoseconds + 120_000_000_000
         var all = false
-        while !all, SystemClock.monotonic().nanoseconds < deadline {
+        while !all, Timestamp<Monotonic>.now().nanoseconds < deadline {
             let n = try q.receive(into: &batch)
             if n == 0 { try? await Task.sleep(nanoseconds: 20_000) }
             for i in 0..<n {

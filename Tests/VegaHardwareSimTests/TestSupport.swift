@@ -49,9 +49,9 @@ func shmPath(_ name: String, pid: pid_t = getpid()) -> String { "/dev/shm/vega-s
 /// Waits for `condition` without sleeping blindly: polls it, yielding the CPU, until it holds or
 /// `seconds` (a generous bound, not a timing assertion) pass. Returns whether it held.
 func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
-    let deadline = SystemClock.monotonic().nanoseconds + UInt64(seconds * 1e9)
+    let deadline = Timestamp<Monotonic>.now().nanoseconds + UInt64(seconds * 1e9)
     while !condition() {
-        if SystemClock.monotonic().nanoseconds > deadline { return false }
+        if Timestamp<Monotonic>.now().nanoseconds > deadline { return false }
         sched_yield()
     }
     return true
@@ -61,9 +61,9 @@ func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
 /// so the exit-test child's launch and other tests on Swift Testing's small thread pool (two
 /// threads on this machine) keep running. Returns whether `condition` held within the bound.
 func waitUntilAsync(seconds: Double = 60, _ condition: () throws -> Bool) async rethrows -> Bool {
-    let deadline = SystemClock.monotonic().nanoseconds + UInt64(seconds * 1e9)
+    let deadline = Timestamp<Monotonic>.now().nanoseconds + UInt64(seconds * 1e9)
     while try !condition() {
-        if SystemClock.monotonic().nanoseconds > deadline { return false }
+        if Timestamp<Monotonic>.now().nanoseconds > deadline { return false }
         try? await Task.sleep(nanoseconds: 20_000)
     }
     return true

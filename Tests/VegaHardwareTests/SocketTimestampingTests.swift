@@ -18,14 +18,14 @@ private func exchange(
     defer { stampBuffer.deallocate() }
     for i in 0..<count {
         var payload = UInt32(i).bigEndian
-        sentAt.append(SystemClock.realtime().nanoseconds)
+        sentAt.append(Timestamp<UTC>.now().nanoseconds)
         let id = try withUnsafeBytes(of: &payload) { try sender.transmit($0) }
         #expect(id == UInt32(i), "OPT_ID counts datagram sends from 0")
     }
-    let deadline = SystemClock.monotonic().nanoseconds + 10_000_000_000
-    while (frames.count < count || stamps.count < count) && SystemClock.monotonic().nanoseconds < deadline {
+    let deadline = Timestamp<Monotonic>.now().nanoseconds + 10_000_000_000
+    while (frames.count < count || stamps.count < count) && Timestamp<Monotonic>.now().nanoseconds < deadline {
         let n = try receiver.receive(into: &batch)
-        let now = SystemClock.realtime().nanoseconds
+        let now = Timestamp<UTC>.now().nanoseconds
         for j in 0..<n {
             let f = batch[j]
             let v = f.bytes.loadUnaligned(as: UInt32.self).bigEndian
@@ -145,10 +145,10 @@ struct SocketTimestampingTests {
         var stamps: [TxTimestamp] = []
         let buffer = UnsafeMutableBufferPointer<TxTimestamp>.allocate(capacity: 64)
         defer { buffer.deallocate() }
-        let deadline = SystemClock.monotonic().nanoseconds + 10_000_000_000
+        let deadline = Timestamp<Monotonic>.now().nanoseconds + 10_000_000_000
         let total = messages.reduce(0) { $0 + $1.count }
         while (received.count < total || !Set(expectedIDs).isSubset(of: Set(stamps.filter { $0.kind == .acknowledged }.map(\.id))))
-            && SystemClock.monotonic().nanoseconds < deadline
+            && Timestamp<Monotonic>.now().nanoseconds < deadline
         {
             let n = try server.receive(into: &batch)
             for i in 0..<n {

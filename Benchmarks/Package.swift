@@ -1,0 +1,43 @@
+// swift-tools-version:6.1
+// Vega's benchmarks: a separate package so the main build and CI never compile the benchmark
+// tool (it builds in release, ~4 minutes here). Run from this directory:
+//   swift package --scratch-path <dir> benchmark
+// See README.md for what each benchmark measures and the latest figures.
+import PackageDescription
+
+let package = Package(
+    name: "VegaBenchmarks",
+    platforms: [.macOS(.v15)],
+    dependencies: [
+        .package(name: "Vega", path: ".."),
+        // Only the MallocInterposer trait: the default traits pull in a runtime interposer
+        // package that is not available on our build machines (see SWIFT-PERFORMANCE.md).
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"]),
+    ],
+    targets: [
+        // The same SPSC ring design in C11 (layout, padding, cached indices, acquire/release),
+        // as the baseline the Swift ring is measured against in the same run.
+        .target(name: "CSPSCBaseline", path: "Sources/CSPSCBaseline"),
+        // Fixtures and the Swift side's producer/peer loops, shared by the benchmark and
+        // ring-peer so both processes run identical code.
+        .target(
+            name: "RingBenchSupport",
+            dependencies: [.product(name: "VegaCore", package: "Vega"), "CSPSCBaseline"],
+            path: "Sources/RingBenchSupport"),
+        // The second process of the cross-process benchmarks; built next to the benchmark
+        // binary because RingBenchmarks depends on it.
+        .executableTarget(
+            name: "ring-peer",
+            dependencies: ["RingBenchSupport", "CSPSCBaseline", .product(name: "VegaCore", package: "Vega")],
+            path: "Sources/ring-peer"),
+        .executableTarget(
+            name: "RingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaCore", package: "Vega"),
+                "RingBenchSupport", "CSPSCBaseline", "ring-peer",
+            ],
+            path: "Benchmarks/RingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+    ]
+)
