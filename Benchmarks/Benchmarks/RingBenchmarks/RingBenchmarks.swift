@@ -38,6 +38,14 @@ let benchmarks: @Sendable () -> Void = {
         for i in benchmark.scaledIterations { blackHole(i) }
     }
 
+    // A benchmark that allocates exactly once per event, so the malloc counter is shown to
+    // work: if this ever reports 0, the zeros above prove nothing (interposer not loaded).
+    Benchmark("malloc-canary", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for i in benchmark.scaledIterations {
+            blackHole([UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 64))
+        }
+    }
+
     for placement in [PeerPlacement.thread, .process] {
         for implementation in [RingImplementation.swift, .c] {
             latencyBenchmark(placement: placement, implementation: implementation)
