@@ -92,8 +92,9 @@ public struct BroadcastRing<Element: BitwiseCopyable>: ~Copyable, @unchecked Sen
         guard UInt(bitPattern: region) % UInt(ringFalseSharingRange) == 0 else {
             throw .misalignedRegion(address: UInt(bitPattern: region))
         }
+        // Slots are whole 64-byte lines from a 128-byte aligned base.
         guard MemoryLayout<Element>.alignment <= 64 else {
-            throw .elementAlignmentTooLarge(MemoryLayout<Element>.alignment)
+            throw .elementAlignmentTooLarge(alignment: MemoryLayout<Element>.alignment, limit: 64)
         }
         if !initialize { try Layout.validateHeader(region, capacity: capacity) }
         self.init(unchecked: region, capacity: capacity, owns: false)

@@ -14,8 +14,8 @@ public enum RingLayoutError: Error, Sendable, Hashable, CustomStringConvertible 
     case notInitialized(foundMagic: UInt64)
     /// The region holds a ring with a different shape than the attacher expects.
     case shapeMismatch(field: String, expected: UInt64, found: UInt64)
-    /// The element type's alignment exceeds the 128-byte slot alignment.
-    case elementAlignmentTooLarge(Int)
+    /// The element type's alignment exceeds what the ring's slots are aligned to.
+    case elementAlignmentTooLarge(alignment: Int, limit: Int)
 
     public var description: String {
         switch self {
@@ -27,8 +27,8 @@ public enum RingLayoutError: Error, Sendable, Hashable, CustomStringConvertible 
             return "no ring header in region (magic 0x\(String(m, radix: 16))): initialise it before attaching"
         case .shapeMismatch(let field, let expected, let found):
             return "ring \(field) mismatch: region has \(found), attacher expects \(expected)"
-        case .elementAlignmentTooLarge(let a):
-            return "element alignment \(a) exceeds the ring's 128-byte slot alignment"
+        case .elementAlignmentTooLarge(let a, let limit):
+            return "element alignment \(a) exceeds the ring's \(limit)-byte slot alignment"
         }
     }
 }

@@ -69,7 +69,7 @@ public struct SPSCRing<Element: BitwiseCopyable>: ~Copyable, @unchecked Sendable
             throw .misalignedRegion(address: UInt(bitPattern: region))
         }
         guard MemoryLayout<Element>.alignment <= ringFalseSharingRange else {
-            throw .elementAlignmentTooLarge(MemoryLayout<Element>.alignment)
+            throw .elementAlignmentTooLarge(alignment: MemoryLayout<Element>.alignment, limit: ringFalseSharingRange)
         }
         if !initialize {
             try Layout.validateHeader(region, capacity: capacity)

@@ -2,13 +2,15 @@
 // threads and between two processes; plus FixedMap vs Dictionary lookups and the broadcast
 // ring's per-event cost. README.md in this package explains each figure.
 import Benchmark
+#if canImport(Glibc)
+import Glibc
+#endif
 import CSPSCBaseline
 import RingBenchSupport
 import VegaCore
 
-/// Round trips per latency sample and messages per throughput sample.
+/// Round trips per latency sample (the throughput samples push 1,000,000 messages each).
 let latencyBatch = 1_000
-let throughputBatch = 1 << 20
 let ringCapacity = 1024
 
 /// The fixture of the benchmark being run. Set by its setup, cleared by its teardown; the
@@ -34,6 +36,14 @@ let benchmarks: @Sendable () -> Void = {
     // reference every other benchmark's malloc count is read against.
     Benchmark("empty", configuration: .init(scalingFactor: .kilo)) { benchmark in
         for i in benchmark.scaledIterations { blackHole(i) }
+    }
+
+    // A benchmark that allocates exactly once per event, so the malloc counter is shown to
+    // work: if this ever reports 0, the zeros above prove nothing (interposer not loaded).
+    Benchmark("malloc-canary", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for i in benchmark.scaledIterations {
+            blackHole([UInt8](repeating: UInt8(truncatingIfNeeded: i), count: 64))
+        }
     }
 
     for placement in [PeerPlacement.thread, .process] {
@@ -81,16 +91,22 @@ func latencyBenchmark(placement: PeerPlacement, implementation: RingImplementati
             benchmark.measurement(oneWayMetric, Int(f.oneWay[i]))
             benchmark.measurement(halfRoundTripMetric, Int(f.roundTrip[i] / 2))
         }
+        f.keepBatch(latencyBatch)
     } setup: {
         fixture = try RingFixture(
             implementation: implementation, mode: .echo, placement: placement, capacity: ringCapacity,
-            batch: latencyBatch)
+            batch: latencyBatch, keepSamples: 520 * latencyBatch)
     } teardown: {
+        // The text table stops at p99; print exact p99.9 from every round trip of the run.
+        if let f = fixture {
+            let line = f.percentileSummary(name: "spsc-latency-\(placement.rawValue)-\(implementation.rawValue)") + "\n"
+            _ = line.withCString { write(2, $0, strlen($0)) }
+        }
         fixture = nil
     }
 }
 
-/// One producer pushing 2^20 64-byte messages as fast as the ring takes them to a sink peer;
+/// One producer pushing 1,000,000 64-byte messages as fast as the ring takes them to a sink peer;
 /// a sample ends when the peer has consumed them all. `throughput` is messages per second.
 func throughputBenchmark(placement: PeerPlacement, implementation: RingImplementation) {
     Benchmark(
@@ -101,9 +117,10 @@ func throughputBenchmark(placement: PeerPlacement, implementation: RingImplement
     ) { benchmark in
         guard let f = fixture else { fatalError("no fixture") }
         f.pinProducer()
-        let first = f.claimSequences(throughputBatch)
-        // .mega scaling: 1,000,000 iterations; push exactly that many so throughput is msgs/s.
+        // .mega scaling: 1,000,000 iterations per sample; push exactly that many messages so
+        // the framework's throughput figure is messages per second.
         let count = benchmark.scaledIterations.count
+        let first = f.claimSequences(count)
         benchmark.startMeasurement()
         switch implementation {
         case .swift:
@@ -113,7 +130,6 @@ func throughputBenchmark(placement: PeerPlacement, implementation: RingImplement
         }
         f.waitForConsumed(first &+ UInt64(count))
         benchmark.stopMeasurement()
-        _ = f.claimSequences(count - throughputBatch)  // keep sequence numbers contiguous
     } setup: {
         fixture = try RingFixture(
             implementation: implementation, mode: .sink, placement: placement, capacity: ringCapacity,

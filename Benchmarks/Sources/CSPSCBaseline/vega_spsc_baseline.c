@@ -5,8 +5,11 @@
 #include <pthread.h>
 #include <sched.h>
 #include <stdatomic.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <time.h>
+#include <unistd.h>
 
 #define VEGA_SPSC_MAGIC 0x4353505341474556ull /* "VEGASPSC" little-endian */
 
@@ -148,4 +151,11 @@ int vega_bench_cpu_count(void) {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) != 0) return 1;
     return CPU_COUNT(&set);
+}
+
+int vega_bench_die_with_parent(void) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) return errno;
+    /* The parent may have died before the prctl: then we were reparented already. */
+    if (getppid() == 1) _exit(3);
+    return 0;
 }

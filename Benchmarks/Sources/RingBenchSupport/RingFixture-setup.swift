@@ -25,6 +25,12 @@ public final class RingFixture: @unchecked Sendable {
     public let oneWay: UnsafeMutablePointer<UInt64>
     public let roundTrip: UnsafeMutablePointer<UInt64>
     public let batch: Int
+    /// Every round trip's one-way and round-trip ns across all samples, for exact p99.9
+    /// (the runner's text table stops at p99 and p100). Allocated here, filled in place.
+    private let allOneWay: UnsafeMutablePointer<UInt64>
+    private let allRoundTrip: UnsafeMutablePointer<UInt64>
+    private let allCapacity: Int
+    private var allCount = 0
 
     private let placement: PeerPlacement
     private let byteCount: Int
@@ -37,8 +43,14 @@ public final class RingFixture: @unchecked Sendable {
     public static let peerCPU: Int32 = 1
 
     public init(
-        implementation: RingImplementation, mode: PeerMode, placement: PeerPlacement, capacity: Int, batch: Int
+        implementation: RingImplementation, mode: PeerMode, placement: PeerPlacement, capacity: Int, batch: Int,
+        keepSamples: Int = 0
     ) throws {
+        allCapacity = keepSamples
+        allOneWay = .allocate(capacity: max(keepSamples, 1))
+        allOneWay.initialize(repeating: 0, count: max(keepSamples, 1))
+        allRoundTrip = .allocate(capacity: max(keepSamples, 1))
+        allRoundTrip.initialize(repeating: 0, count: max(keepSamples, 1))
         self.implementation = implementation
         self.placement = placement
         self.batch = batch
@@ -91,12 +103,40 @@ public final class RingFixture: @unchecked Sendable {
                 arguments: [implementation.rawValue, mode.rawValue, shmPath!, String(capacity), String(RingFixture.peerCPU)])
         }
         try waitUntilReady()
+        // Both sides have it mapped now: drop the name so a crash leaves nothing in /dev/shm.
+        if let shmPath { unlink(shmPath) }
     }
 
     /// Pins the calling (benchmark) thread next to the peer, when there are two CPUs. Called
     /// by each measured closure before measuring: the runner may move closures between threads.
     public func pinProducer() {
         if vega_bench_cpu_count() > 1 { _ = vega_bench_pin_thread(RingFixture.producerCPU) }
+    }
+
+    /// Appends the last batch's `oneWay`/`roundTrip` values to the run's record (no
+    /// allocation; values beyond the reserved space are dropped).
+    public func keepBatch(_ n: Int) {
+        let take = min(n, allCapacity - allCount)
+        if take <= 0 { return }
+        (allOneWay + allCount).update(from: oneWay, count: take)
+        (allRoundTrip + allCount).update(from: roundTrip, count: take)
+        allCount += take
+    }
+
+    /// p50 / p99 / p99.9 / max of the kept one-way and round-trip/2 values, as a line.
+    public func percentileSummary(name: String) -> String {
+        guard allCount > 0 else { return "\(name): no samples" }
+        var oneWay = UnsafeMutableBufferPointer(start: allOneWay, count: allCount)
+        var roundTrip = UnsafeMutableBufferPointer(start: allRoundTrip, count: allCount)
+        oneWay.sort()
+        roundTrip.sort()
+        func p(_ values: UnsafeMutableBufferPointer<UInt64>, _ q: Double, half: Bool = false) -> UInt64 {
+            let v = values[min(values.count - 1, Int(Double(values.count) * q))]
+            return half ? v / 2 : v
+        }
+        return "\(name) (\(allCount) round trips): one-way ns p50 \(p(oneWay, 0.5)) p99 \(p(oneWay, 0.99)) "
+            + "p99.9 \(p(oneWay, 0.999)) max \(oneWay[allCount - 1]); round trip/2 ns p50 \(p(roundTrip, 0.5, half: true)) "
+            + "p99 \(p(roundTrip, 0.99, half: true)) p99.9 \(p(roundTrip, 0.999, half: true)) max \(roundTrip[allCount - 1] / 2)"
     }
 
     /// Claims `count` sequence numbers for the next batch.
@@ -145,10 +185,12 @@ public final class RingFixture: @unchecked Sendable {
         case .thread: control.region.deallocate()
         case .process:
             munmap(control.region, byteCount)
-            if let shmPath { unlink(shmPath) }
+            if let shmPath { unlink(shmPath) }  // already gone unless setup failed
         }
         oneWay.deallocate()
         roundTrip.deallocate()
+        allOneWay.deallocate()
+        allRoundTrip.deallocate()
     }
 }
 
@@ -189,8 +231,17 @@ private func spawnPeer(arguments: [String]) throws -> pid_t {
     }
     let argv = ([peerPath] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    // The runner's threads block most signals and posix_spawn would pass that mask on: reset
+    // it, so the peer can be stopped with an ordinary SIGTERM.
+    var attributes = posix_spawnattr_t()
+    posix_spawnattr_init(&attributes)
+    defer { posix_spawnattr_destroy(&attributes) }
+    var empty = sigset_t()
+    sigemptyset(&empty)
+    posix_spawnattr_setsigmask(&attributes, &empty)
+    posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
     var pid: pid_t = 0
-    let rc = posix_spawn(&pid, peerPath, nil, nil, argv, environ)
+    let rc = posix_spawn(&pid, peerPath, nil, &attributes, argv, environ)
     guard rc == 0 else { throw FixtureError("posix_spawn \(peerPath)", rc) }
     return pid
 }

@@ -26,6 +26,7 @@ guard arguments.count == 6,
 else {
     fail("usage: ring-peer <swift|c> <echo|sink> <region file> <capacity> <cpu>")
 }
+_ = vega_bench_die_with_parent()
 let path = arguments[3]
 let byteCount = FixtureLayout.byteCount(capacity: capacity)
 let fd = open(path, O_RDWR)

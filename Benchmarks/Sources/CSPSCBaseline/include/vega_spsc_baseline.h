@@ -59,6 +59,9 @@ void vega_c_produce(void *out, uint64_t capacity, uint64_t first_seq, uint64_t c
 uint64_t vega_c_monotonic_ns(void);
 /// Pins the calling thread to `cpu`; returns 0 or an errno value.
 int vega_bench_pin_thread(int cpu);
+/// Makes the kernel SIGKILL the calling process when its parent dies (so a peer never
+/// outlives a crashed benchmark, spinning on a pinned core); returns 0 or an errno value.
+int vega_bench_die_with_parent(void);
 /// The number of CPUs this process may run on.
 int vega_bench_cpu_count(void);
 
