@@ -106,7 +106,7 @@ struct EventRingTests {
     func rejectsBadRings() throws {
         let path = "/dev/shm/vega-test-notring-\(getpid())"
         defer { unlink(path) }
-        FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 8192))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(repeating: 0x41, count: 8192)))
         do {
             _ = try MappedEventRing(source: .file(path: path))
             Issue.record("accepted a file of 'A's as a ring")
