@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "VegaCore", targets: ["VegaCore"]),
         .library(name: "VegaHardware", targets: ["VegaHardware"]),
         .library(name: "VegaHardwareSim", targets: ["VegaHardwareSim"]),
+        .library(name: "VegaMarketData", targets: ["VegaMarketData"]),
     ],
     traits: [
         .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
@@ -78,10 +79,17 @@ let package = Package(
             dependencies: ["VegaCore", "VegaHardware", "CVegaNet", "CVegaFPGA", "CVegaSys"],
             path: "HardwareSim",
             swiftSettings: swiftSettings),
+        .target(
+            name: "VegaMarketData",
+            dependencies: [
+                "VegaCore", "VegaHardware", "CVegaFPGA", "CVegaNet", "CVegaPcap",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "vega",
             dependencies: [
-                "VegaCore", "VegaHardware", "VegaHardwareSim",
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -98,6 +106,10 @@ let package = Package(
         .testTarget(
             name: "VegaHardwareSimTests",
             dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaMarketDataTests",
+            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "CVegaFPGA", "CVegaNet", "CVegaPcap"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",
