@@ -55,7 +55,7 @@ public struct PcapRecord {
 public struct PcapReader: ~Copyable {
     public let path: String
     public let filter: CaptureFilter
-    /// libpcap's DLT of the capture (1 Ethernet, 12 raw IP, 113 SLL, 228 IPv4, 276 SLL2).
+    /// libpcap's DLT of the capture (1 Ethernet, 12 raw IP, 113 SLL, 228 raw IPv4, 276 SLL2).
     public let linkType: Int32
     /// Records read from the file (datagrams delivered + skipped).
     public private(set) var recordsRead: UInt64 = 0
@@ -70,9 +70,10 @@ public struct PcapReader: ~Copyable {
 
     @usableFromInline let pcap: OpaquePointer
 
-    /// DLTs this reader can strip to IPv4.
+    /// DLTs this reader can strip to IPv4 (Linux values: libpcap maps LINKTYPE_RAW, 101 in the
+    /// file, to DLT_RAW 12). SLL/SLL2 are what `tcpdump -i any` writes.
     static let supportedLinkTypes: [Int32: String] = [
-        1: "Ethernet", 12: "raw IP", 14: "raw IP", 113: "Linux cooked (SLL)", 228: "raw IPv4", 276: "Linux cooked v2 (SLL2)",
+        1: "Ethernet", 12: "raw IP", 113: "Linux cooked (SLL)", 228: "raw IPv4", 276: "Linux cooked v2 (SLL2)",
     ]
 
     /// Opens `path` (pcap with micro- or nanosecond stamps, or pcapng; libpcap scales every

@@ -85,6 +85,8 @@ public struct PcapReplayQueue<Clock: ReplayClock>: PacketQueue, ~Copyable {
         if let p = configuration.filter.destinationPort { filter += " port \(p)" }
         info = PacketQueueInfo(
             backend: "pcap-replay", endpoint: "\(path)\(filter) pace \(configuration.pace)",
+            // The recorded stamp is always in the hardware slot; the software slot only for records
+            // Vega marked as kernel-stamped, which is not known until they are read.
             hardwareRxTimestamps: true, softwareRxTimestamps: false,
             hardwareTxTimestamps: false, softwareTxTimestamps: false)
     }
@@ -148,6 +150,9 @@ public struct PcapReplayQueue<Clock: ReplayClock>: PacketQueue, ~Copyable {
             pending = nil
             delivered += 1
         }
+        // Look ahead once the batch is full of copies (nothing in it points into libpcap's
+        // buffer any more), so `isFinished` turns true with the call that delivered the last frame.
+        if pending == nil && !reader.isAtEnd { pending = reader.next() }
         batch.setCount(n)
         return n
     }

@@ -92,6 +92,7 @@ struct CaptureReplayPacingTests {
                 for i in 0..<n { got.append(batch[i].bytes.first!) }
             }
             #expect(got == (0..<UInt8(Self.stamps.count)).map { $0 })
+            #expect(q.isFinished == true, "finished with the call that delivered the last frame, not one later")
             #expect(clock.now == SimClock.defaultStart, "the clock never had to move")
             #expect(q.nextReleaseNanoseconds() == nil)
         }
