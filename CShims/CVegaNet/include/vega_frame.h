@@ -19,6 +19,8 @@ enum {
     VEGA_FRAME_HAS_SW = 1u << 1,        /* sw_ns is valid */
     VEGA_FRAME_TRUNCATED = 1u << 2,     /* the frame was longer than the slot: bytes were lost */
     VEGA_FRAME_HAS_SOURCE = 1u << 3,    /* src_addr/src_port are valid (UDP over IPv4) */
+    VEGA_FRAME_RECORDED = 1u << 8,      /* replayed from a capture: hw_ns holds the recorded time,
+                                           whichever clock stamped it (see PcapReplayQueue) */
 };
 
 typedef struct vega_rx_meta {

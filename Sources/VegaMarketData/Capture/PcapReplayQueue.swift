@@ -13,9 +13,8 @@ public enum ReplayPace: Sendable, Equatable {
 }
 
 /// Flag bit set in `vega_rx_meta.flags` of every frame a replay delivers: its timestamps are the
-/// ones recorded in the capture, not a live NIC's or kernel's. (Defined here until it joins the
-/// `VEGA_FRAME_*` bits in vega_frame.h; bits 0–3 are taken there.)
-public let vegaFrameRecordedFlag: UInt32 = 1 << 8
+/// ones recorded in the capture, not a live NIC's or kernel's (`VEGA_FRAME_RECORDED`).
+public let vegaFrameRecordedFlag = UInt32(VEGA_FRAME_RECORDED)
 
 /// A capture file as a `PacketQueue`: a feed handler or a backtest runs on it exactly as on a
 /// socket or HardwareSim, receiving the capture's UDP payloads with their recorded timestamps.

@@ -20,7 +20,7 @@ struct CaptureTsharkTests {
     /// fill a pipe and deadlock, and is reported if tshark fails.
     static func runTshark(_ tshark: String, _ arguments: [String]) throws -> (status: Int32, lines: [String], stderr: String) {
         let errPath = FileManager.default.temporaryDirectory.appendingPathComponent("vega-tshark-\(UUID().uuidString).err").path
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         let p = Process()
         p.executableURL = URL(fileURLWithPath: tshark)

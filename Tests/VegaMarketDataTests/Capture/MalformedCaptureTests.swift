@@ -168,7 +168,7 @@ struct MalformedCaptureTests {
                 #expect(error.description.contains(path))
                 #expect(error.description.contains("not a pcap or pcapng capture"), "\(error)")
             }
-            FileManager.default.createFile(atPath: path, contents: Data())
+            #expect(FileManager.default.createFile(atPath: path, contents: Data()))
             do throws(CaptureError) {
                 _ = try PcapReader(path: path)
                 Issue.record("an empty file was accepted as a capture")
