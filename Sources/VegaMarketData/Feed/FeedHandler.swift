@@ -36,6 +36,9 @@ public struct FeedHandler<
     public var counters: Counters { _counters }
     @usableFromInline var _counters: Counters = Counters()
     @usableFromInline var batch: RxBatch
+    // Flags rather than `!= nil`: comparing a noncopyable optional with nil is a generic call.
+    @usableFromInline let hasLineB: Bool
+    @usableFromInline let hasRecovery: Bool
     @usableFromInline let requestBuffer: UnsafeMutableRawBufferPointer
 
     /// Takes ownership of the queues and the consumer; allocates the receive batch
@@ -49,6 +52,8 @@ public struct FeedHandler<
         session = MoldUDP64Session(configuration)
         output = FeedHandlerOutput(consumer: consumer, eventCapacity: eventCapacity)
         self.lineA = lineA
+        hasLineB = lineB != nil
+        hasRecovery = recovery != nil
         self.lineB = lineB
         self.recovery = recovery
         requestBuffer = .allocate(byteCount: MoldUDP64.requestLength, alignment: 8)
@@ -76,7 +81,7 @@ public struct FeedHandler<
             frames &+= n
             process(n, line: .a, now: now)
         } catch { _counters.receiveErrors &+= 1 }
-        if lineB != nil {
+        if hasLineB {
             do {
                 let n = try lineB!.receive(into: &batch)
                 _counters.framesB &+= UInt64(n)
@@ -84,7 +89,7 @@ public struct FeedHandler<
                 process(n, line: .b, now: now)
             } catch { _counters.receiveErrors &+= 1 }
         }
-        if recovery != nil {
+        if hasRecovery {
             do {
                 let n = try recovery!.receive(into: &batch)
                 _counters.framesRecovery &+= UInt64(n)
@@ -112,7 +117,7 @@ public struct FeedHandler<
         output.hasPendingRequest = false
         let length = MoldUDP64Encoder.request(into: requestBuffer, session: output.pendingSession,
                                               sequence: output.pendingSequence, count: output.pendingCount)
-        guard recovery != nil else {
+        guard hasRecovery else {
             _counters.requestsUnsent &+= 1
             return
         }

@@ -17,19 +17,24 @@ public struct MoldUDP64Encoder {
     @usableFromInline var _count: Int
 
     /// Starts a data packet whose first message will be `sequence`. `maxPayload` caps the
-    /// datagram (UDP payload) size below the buffer's, e.g. 1472 for a 1500-byte MTU.
-    /// Precondition (checked): the buffer holds at least a header.
+    /// datagram (UDP payload) size below the buffer's, e.g. 1472 for a 1500-byte MTU. A buffer
+    /// (or cap) under 20 bytes makes an encoder that accepts nothing and finishes with length 0.
     @inlinable
     public init(into buffer: UnsafeMutableRawBufferPointer, session: MoldUDP64SessionID, sequence: UInt64,
-                maxPayload: Int = .max) {
-        precondition(buffer.count >= MoldUDP64.headerLength && maxPayload >= MoldUDP64.headerLength,
-                     "a MoldUDP64 packet needs at least 20 bytes")
+                maxPayload: Int) {
         self.buffer = buffer
-        self.limit = Swift.min(buffer.count, maxPayload)
+        let limit = Swift.min(buffer.count, maxPayload)
+        self.limit = limit >= MoldUDP64.headerLength ? limit : 0
         self.session = session
         self.sequence = sequence
         self._length = MoldUDP64.headerLength
         self._count = 0
+    }
+
+    /// As `init(into:session:sequence:maxPayload:)`, capped only by the buffer.
+    @inlinable
+    public init(into buffer: UnsafeMutableRawBufferPointer, session: MoldUDP64SessionID, sequence: UInt64) {
+        self.init(into: buffer, session: session, sequence: sequence, maxPayload: buffer.count)
     }
 
     /// Whether a message of `size` bytes would still fit.
@@ -57,6 +62,7 @@ public struct MoldUDP64Encoder {
     /// heartbeat announcing `sequence` as the next.
     @inlinable
     public func finish() -> Int {
+        guard limit > 0 else { return 0 }
         Self.writeHeader(buffer.baseAddress.unsafelyUnwrapped, session: session, sequence: sequence,
                          count: UInt16(truncatingIfNeeded: _count))
         return _length

@@ -16,19 +16,20 @@
 // Heartbeats and end-of-session packets carry the next expected sequence number and no blocks.
 // Sequence numbers of a session start at 1.
 
-/// The fixed sizes of MoldUDP64 1.00.
+/// The fixed sizes of MoldUDP64 1.00. Computed, not stored: a stored `static let` is reached
+/// through a lazy-initialisation accessor that lane code cannot inline.
 public enum MoldUDP64 {
     /// Downstream header and request packet: Session (10) + Sequence Number (8) + Count (2).
-    public static let headerLength = 20
-    public static let requestLength = 20
+    @inlinable public static var headerLength: Int { 20 }
+    @inlinable public static var requestLength: Int { 20 }
     /// The Message Length field before each message.
-    public static let blockLengthFieldSize = 2
+    @inlinable public static var blockLengthFieldSize: Int { 2 }
     /// Message Count of a heartbeat.
-    public static let heartbeatCount: UInt16 = 0
+    @inlinable public static var heartbeatCount: UInt16 { 0 }
     /// Message Count of an end-of-session packet.
-    public static let endOfSessionCount: UInt16 = 0xFFFF
+    @inlinable public static var endOfSessionCount: UInt16 { 0xFFFF }
     /// Most messages a data packet can carry (0xFFFF is reserved for end of session).
-    public static let maxMessagesPerPacket = 0xFFFE
+    @inlinable public static var maxMessagesPerPacket: Int { 0xFFFE }
 }
 
 /// Why a datagram is not a valid MoldUDP64 downstream packet. Each is counted; the packet is
@@ -99,6 +100,14 @@ public struct MoldUDP64Packet {
         count = UInt16(bigEndian: p.loadUnaligned(fromByteOffset: 18, as: UInt16.self))
     }
 
+    /// A data packet (count 1…0xFFFE). Compares the count, not `kind`: synthesized `==` is not
+    /// inlinable across modules, so hot paths avoid it.
+    @inlinable
+    public var isData: Bool { count != MoldUDP64.heartbeatCount && count != MoldUDP64.endOfSessionCount }
+
+    @inlinable
+    public var isEndOfSession: Bool { count == MoldUDP64.endOfSessionCount }
+
     @inlinable
     public var kind: Kind {
         count == MoldUDP64.heartbeatCount ? .heartbeat : count == MoldUDP64.endOfSessionCount ? .endOfSession : .data
@@ -106,7 +115,7 @@ public struct MoldUDP64Packet {
 
     /// Messages carried (0 for heartbeats and end of session).
     @inlinable
-    public var messageCount: Int { kind == .data ? Int(count) : 0 }
+    public var messageCount: Int { isData ? Int(count) : 0 }
 
     /// The sequence number after this packet's last message (`sequence` for control packets).
     @inlinable
@@ -145,12 +154,16 @@ public struct MoldUDP64Packet {
     /// Validates a datagram and returns its view, or the first reason it is malformed.
     /// No allocation, no locks; one pass over the block lengths.
     @inlinable
-    public static func parse(_ bytes: UnsafeRawBufferPointer, truncated: Bool = false) -> MoldUDP64ParseResult {
+    public static func parse(_ bytes: UnsafeRawBufferPointer) -> MoldUDP64ParseResult { parse(bytes, truncated: false) }
+
+    /// `parse`, refusing a frame its queue flagged as truncated.
+    @inlinable
+    public static func parse(_ bytes: UnsafeRawBufferPointer, truncated: Bool) -> MoldUDP64ParseResult {
         if truncated { return .malformed(.truncatedFrame) }
         guard bytes.count >= MoldUDP64.headerLength, let base = bytes.baseAddress else { return .malformed(.shortHeader) }
         let packet = MoldUDP64Packet(unchecked: bytes)
         let end = bytes.count
-        if packet.kind != .data {
+        if !packet.isData {
             return end == MoldUDP64.headerLength ? .packet(packet) : .malformed(.dataInControlPacket)
         }
         guard packet.sequence != 0, packet.sequence <= UInt64.max &- UInt64(packet.count) else {

@@ -109,7 +109,7 @@ public struct MoldUDP64Session: ~Copyable {
     /// No allocation, no locks.
     @inlinable
     public mutating func receive<Output: MoldUDP64SessionOutput & ~Copyable>(
-        datagram: UnsafeRawBufferPointer, truncated: Bool = false, line: MoldUDP64Line, frameTimes: EventTimes,
+        datagram: UnsafeRawBufferPointer, truncated: Bool, line: MoldUDP64Line, frameTimes: EventTimes,
         now: UInt64, output: inout Output
     ) {
         _counters.datagrams &+= 1
@@ -120,6 +120,14 @@ public struct MoldUDP64Session: ~Copyable {
         case .packet(let packet):
             receive(packet: packet, line: line, frameTimes: frameTimes, now: now, output: &output)
         }
+    }
+
+    /// `receive(datagram:truncated:…)` for a frame that was not truncated.
+    @inlinable
+    public mutating func receive<Output: MoldUDP64SessionOutput & ~Copyable>(
+        datagram: UnsafeRawBufferPointer, line: MoldUDP64Line, frameTimes: EventTimes, now: UInt64, output: inout Output
+    ) {
+        receive(datagram: datagram, truncated: false, line: line, frameTimes: frameTimes, now: now, output: &output)
     }
 
     /// Handles one already validated packet. No allocation, no locks.
@@ -134,16 +142,15 @@ public struct MoldUDP64Session: ~Copyable {
         }
         _counters[line].packets &+= 1
         let sequenceBefore = _nextSequence
-        switch packet.kind {
-        case .heartbeat, .endOfSession:
+        if !packet.isData {
             _counters[line].controlPackets &+= 1
-            if packet.kind == .heartbeat { _counters.heartbeats &+= 1 } else { _counters.endOfSessionPackets &+= 1 }
+            if packet.isEndOfSession { _counters.endOfSessionPackets &+= 1 } else { _counters.heartbeats &+= 1 }
             reveal(upTo: packet.sequence, line: line, now: now, output: &output)
-            if packet.kind == .endOfSession, !_hasEnded {
+            if packet.isEndOfSession, !_hasEnded {
                 _hasEnded = true
                 output.event(.endOfSession(nextSequence: packet.sequence))
             }
-        case .data:
+        } else {
             let first = packet.sequence
             let endBefore = _knownEnd
             reveal(upTo: first, line: line, now: now, output: &output)
@@ -161,7 +168,7 @@ public struct MoldUDP64Session: ~Copyable {
         }
         // A retransmission that moved us forward but left part of the request's range missing
         // means the server answered fewer than asked (its packet size cap): ask for the rest now.
-        let partialAnswer = line == .retransmission && _nextSequence > sequenceBefore
+        let partialAnswer = line.rawValue == MoldUDP64Line.retransmission.rawValue && _nextSequence > sequenceBefore
         service(now: now, partialAnswer: partialAnswer, output: &output)
     }
 
@@ -310,7 +317,7 @@ public struct MoldUDP64Session: ~Copyable {
         while _nextSequence < target {
             let first = _nextSequence
             // Buffered messages can only lie below _knownEnd and inside the window.
-            let scanLimit = Swift.min(target, _knownEnd, first &+ mask &+ 1)
+            let scanLimit = Swift.min(Swift.min(target, _knownEnd), first &+ mask &+ 1)
             var end = first
             while end < scanLimit, tags[Int(truncatingIfNeeded: end & mask)] != end { end &+= 1 }
             if end == scanLimit { end = target }
@@ -376,7 +383,8 @@ public struct MoldUDP64Session: ~Copyable {
     /// One past the end of the hole at `nextSequence`, capped at a request's size.
     @inlinable
     func holeEnd() -> UInt64 {
-        let limit = Swift.min(_knownEnd, _nextSequence &+ UInt64(configuration.maxMessagesPerRequest), _nextSequence &+ mask &+ 1)
+        // Two-argument mins: the variadic `min(_:_:_:_:)` would build an array.
+        let limit = Swift.min(Swift.min(_knownEnd, _nextSequence &+ UInt64(configuration.maxMessagesPerRequest)), _nextSequence &+ mask &+ 1)
         if _bufferedNow == 0 { return limit }
         var end = _nextSequence &+ 1
         while end < limit, tags[Int(truncatingIfNeeded: end & mask)] != end { end &+= 1 }

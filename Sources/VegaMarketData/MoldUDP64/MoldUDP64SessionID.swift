@@ -10,6 +10,16 @@ public struct MoldUDP64SessionID: Sendable, Hashable, BitwiseCopyable, CustomStr
     /// Bytes 8…9, byte 8 in the top bits.
     public var low: UInt16
 
+    /// Written out (not synthesized) so that lane code can inline it.
+    @inlinable
+    public static func == (a: Self, b: Self) -> Bool { a.high == b.high && a.low == b.low }
+
+    @inlinable
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(high)
+        hasher.combine(low)
+    }
+
     @inlinable
     public init(high: UInt64, low: UInt16) {
         self.high = high
