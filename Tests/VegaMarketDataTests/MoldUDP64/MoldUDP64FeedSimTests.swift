@@ -102,7 +102,7 @@ struct LoggedQueue: PacketQueue, ~Copyable {
         handler.lineA.inner.inject(Array(packet[0..<hb]))
         handler.lineB!.inner.inject(Array(packet[0..<hb]))
         var rounds = 0
-        while handler.output.consumer.sequences.count < Int(total) && rounds < 100_000 {
+        while (handler.output.consumer.sequences.count < Int(total) || !handler.session.hasEnded) && rounds < 100_000 {
             try step()
             rounds += 1
         }
