@@ -1,4 +1,0 @@
-import Testing
-
-// Replaced as the market-data suites land.
-@Test func marketDataModuleBuilds() {}
