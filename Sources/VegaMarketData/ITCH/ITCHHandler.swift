@@ -1,3 +1,4 @@
+import CVegaNet
 import VegaCore
 import VegaHardware
 
@@ -135,10 +136,13 @@ extension EventTimes {
     /// is filled in per message).
     @inlinable
     public init(frame: RxFrame) {
+        // Read the flags directly: `Optional` + `??` would be a generic call on the lane.
+        let flags = frame.meta.flags
+        let hasNIC = flags & UInt32(VEGA_FRAME_HAS_HW) != 0
+        let hasKernel = flags & UInt32(VEGA_FRAME_HAS_SW) != 0
         self.init(exchange: Timestamp(nanoseconds: 0),
-                  nicNanoseconds: frame.hardwareTimestamp?.nanoseconds ?? 0,
-                  kernelNanoseconds: frame.softwareTimestamp?.nanoseconds ?? 0,
-                  hasNIC: frame.hardwareTimestamp != nil,
-                  hasKernel: frame.softwareTimestamp != nil)
+                  nicNanoseconds: hasNIC ? frame.meta.hw_ns : 0,
+                  kernelNanoseconds: hasKernel ? frame.meta.sw_ns : 0,
+                  hasNIC: hasNIC, hasKernel: hasKernel)
     }
 }
