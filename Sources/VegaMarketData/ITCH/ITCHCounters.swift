@@ -38,6 +38,9 @@ public struct ITCHCounters: Sendable {
     mutating func count(_ type: ITCHMessageType) { _byType[Int(type.rawValue)] &+= 1 }
 
     @inlinable @inline(__always)
+    mutating func countType(byte: UInt8) { _byType[Int(byte)] &+= 1 }
+
+    @inlinable @inline(__always)
     mutating func count(_ reason: ITCHReject) { _byReason[Int(reason.rawValue)] &+= 1 }
 }
 
