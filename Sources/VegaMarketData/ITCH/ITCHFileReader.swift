@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a file could not be opened for reading. Thrown only at setup, never on the walk.
+public struct ITCHFileError: Error, CustomStringConvertible, Sendable {
+    /// The file.
+    public var path: String
+    /// What was being done ("open", "fstat", "mmap").
+    public var operation: String
+    /// The errno it failed with.
+    public var errno: Int32
+
+    public var description: String {
+        "cannot \(operation) ITCH file \(path): \(String(cString: strerror(errno))) (errno \(errno))"
+    }
+}
+
+/// One step of a walk over NASDAQ's file framing.
+@frozen
+public enum ITCHFrameStep: BitwiseCopyable {
+    /// The next message's bytes (the length prefix excluded). Valid while the reader lives.
+    case message(UnsafeRawBufferPointer)
+    /// The file ended exactly at a frame boundary.
+    case end
+    /// The last frame's 2-byte length (or the length itself) runs past the end of the file; the
+    /// walk stops here (``ITCHReject/truncatedFrame``). Nothing after it can be framed.
+    case truncatedFrame(offset: Int)
+}
+
+/// Walks an ITCH 5.0 file in NASDAQ's file framing (each message preceded by its length as a
+/// 2-byte big-endian integer), over a read-only memory mapping.
+///
+/// Opening maps the whole file (setup: allocates, makes syscalls, may throw). The walk itself
+/// (`next`, `decodeNext`) is a bounds check and two loads per message: no allocation, no
+/// syscalls (page faults aside: the mapping is advised sequential so the kernel reads ahead).
+/// A message the decoder refuses is skipped by its frame length, so the walk never loses sync;
+/// only a truncated final frame ends it early.
+public struct ITCHFileReader: ~Copyable {
+    @usableFromInline let start: UnsafeRawPointer?
+    @usableFromInline let count: Int
+    @usableFromInline var _offset: Int
+    /// Byte offset of the next frame's length prefix.
+    public var offset: Int { _offset }
+    @usableFromInline let mapping: UnsafeMutableRawPointer?
+    @usableFromInline let mappedLength: Int
+
+    /// Maps `path` read-only. Throws if it cannot be opened or mapped; an empty file is fine (the
+    /// walk ends at once).
+    public init(path: String) throws(ITCHFileError) {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw ITCHFileError(path: path, operation: "open", errno: errno) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw ITCHFileError(path: path, operation: "fstat", errno: errno) }
+        let size = Int(st.st_size)
+        if size == 0 {
+            start = nil; count = 0; _offset = 0; mapping = nil; mappedLength = 0
+            return
+        }
+        guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
+            throw ITCHFileError(path: path, operation: "mmap", errno: errno)
+        }
+        _ = madvise(m, size, MADV_SEQUENTIAL)
+        start = UnsafeRawPointer(m); count = size; _offset = 0; mapping = m; mappedLength = size
+    }
+
+    /// Walks `bytes` in place (no copy, no mapping). The caller keeps them alive and unchanged for
+    /// the reader's lifetime: for tests and for captures already in memory.
+    public init(unsafeBytes bytes: UnsafeRawBufferPointer) {
+        start = bytes.count > 0 ? bytes.baseAddress : nil
+        count = bytes.count
+        _offset = 0
+        mapping = nil
+        mappedLength = 0
+    }
+
+    deinit {
+        if let mapping { munmap(mapping, mappedLength) }
+    }
+
+    /// Total bytes in the file.
+    public var byteCount: Int { count }
+
+    /// The next frame. O(1), no allocation, never traps.
+    @inlinable
+    public mutating func next() -> ITCHFrameStep {
+        guard let start, _offset < count else { return .end }
+        let here = _offset
+        guard count - here >= 2 else {
+            _offset = count
+            return .truncatedFrame(offset: here)
+        }
+        let length = Int(start._itchU16(here))
+        guard count - here - 2 >= length else {
+            _offset = count
+            return .truncatedFrame(offset: here)
+        }
+        _offset = here + 2 + length
+        return .message(UnsafeRawBufferPointer(start: start + (here + 2), count: length))
+    }
+
+    /// Decodes the next frame's message with `decoder` (counting it there); a truncated final frame
+    /// is counted as ``ITCHReject/truncatedFrame`` and returned as a rejection. Nil at the end.
+    @inlinable
+    public mutating func decodeNext(_ decoder: inout ITCHDecoder) -> ITCHDecoded? {
+        switch next() {
+        case .message(let bytes): return decoder.decode(bytes)
+        case .end: return nil
+        case .truncatedFrame:
+            decoder.countFramingReject(.truncatedFrame)
+            return .rejected(.truncatedFrame)
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import CVegaNet
+import VegaCore
+import VegaHardware
+
+/// What the handler did with one message. The non-book messages come back as `.event` so the
+/// caller (feed handler, strategy hook, journal) can act on them without the handler knowing who
+/// cares: a return value is the cheapest hook there is (no closure, no existential).
+@frozen
+public enum ITCHHandled {
+    /// A book message, applied by the sink ('R', 'A', 'F', 'E', 'C', 'X', 'D', 'U', 'H', 'P', 'Q', 'B').
+    case applied(ITCHMessageType)
+    /// A book message the sink refused (counted in ``ITCHHandler/bookRejects``).
+    case bookRejected(ITCHMessageType, BookReject)
+    /// The bytes did not decode (counted in the decoder's counters).
+    case decodeRejected(ITCHReject)
+    /// A message that does not touch the books: 'S', 'Y', 'L', 'V', 'W', 'K', 'J', 'h', 'I', 'N', 'O'.
+    case event(ITCHMessage)
+}
+
+/// Decodes ITCH 5.0 messages and drives an ``OrderBookSink`` with them.
+///
+/// Mapping: R→`defineInstrument`, A/F→`addOrder`, E/C→`executeOrder`, X→`cancelOrder`,
+/// D→`deleteOrder`, U→`replaceOrder`, H→`setTradingState`, P/Q→`trade`, B→`brokenTrade`; every
+/// call carries the message's exchange timestamp and the frame's NIC and kernel stamps.
+///
+/// Contract: `handle` never allocates, locks, traps or calls through an existential; the sink is
+/// a generic parameter, so the whole path specialises for the concrete book (proved for a
+/// concrete sink in `ITCHNoLocksProofs.swift`). Refusals (decode or book) are counted and never
+/// stop the stream.
+public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
+    /// The books (or recorder) this handler drives.
+    public var sink: Sink
+    /// The decoder and its per-type / per-reason counters.
+    public var decoder: ITCHDecoder
+    /// The sink's refusals per reason.
+    public var bookRejects: BookRejectCounters
+    /// The last System Event code seen ('O', 'S', 'Q', 'M', 'E', 'C'), 0 before the first.
+    public var lastSystemEvent: UInt8
+    /// True once System Event 'C' (End of Messages: always the day's last message) arrived.
+    @inlinable public var endOfMessages: Bool { lastSystemEvent == ITCHSystemEventCode.endOfMessages.rawValue }
+
+    @inlinable
+    public init(sink: consuming Sink) {
+        self.sink = sink
+        decoder = ITCHDecoder()
+        bookRejects = BookRejectCounters()
+        lastSystemEvent = 0
+    }
+
+    /// Gives the sink back (e.g. the books at the end of a file).
+    @inlinable
+    public consuming func takeSink() -> Sink { sink }
+
+    /// Decodes one message and applies it. `stamps` carries the frame's NIC/kernel stamps; its
+    /// `exchange` field is ignored (each message brings its own). No allocation, no locks.
+    @inlinable
+    public mutating func handle(_ bytes: UnsafeRawBufferPointer, stamps: EventTimes) -> ITCHHandled {
+        switch decoder.decode(bytes) {
+        case .message(let m): return apply(m, stamps: stamps)
+        case .rejected(let reason): return .decodeRejected(reason)
+        }
+    }
+
+    /// Applies one decoded message (already counted by the decoder that produced it).
+    @inlinable
+    public mutating func apply(_ message: ITCHMessage, stamps: EventTimes) -> ITCHHandled {
+        var t = stamps
+        t.exchange = message.timestamp
+        let reject: BookReject?
+        let type: ITCHMessageType
+        switch message {
+        case .stockDirectory(let m):
+            type = .stockDirectory
+            reject = sink.defineInstrument(locate: m.stockLocate, symbol: m.stock, roundLot: m.roundLotSize, times: t)
+        case .addOrder(let m):
+            type = .addOrder
+            // The decoder refused any side other than B/S, so the fallback is never taken.
+            reject = sink.addOrder(locate: m.stockLocate, reference: m.orderReference, side: m.side ?? .buy,
+                                   shares: m.shares, price: m.price, attribution: 0, times: t)
+        case .addOrderMPID(let m):
+            type = .addOrderMPID
+            reject = sink.addOrder(locate: m.stockLocate, reference: m.orderReference, side: m.side ?? .buy,
+                                   shares: m.shares, price: m.price, attribution: m.attribution, times: t)
+        case .orderExecuted(let m):
+            type = .orderExecuted
+            // 'E' executes at the order's display price and is always printable.
+            reject = sink.executeOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.executedShares,
+                                       matchNumber: m.matchNumber, price: nil, printable: true, times: t)
+        case .orderExecutedWithPrice(let m):
+            type = .orderExecutedWithPrice
+            reject = sink.executeOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.executedShares,
+                                       matchNumber: m.matchNumber, price: m.executionPrice, printable: m.printable,
+                                       times: t)
+        case .orderCancel(let m):
+            type = .orderCancel
+            reject = sink.cancelOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.cancelledShares, times: t)
+        case .orderDelete(let m):
+            type = .orderDelete
+            reject = sink.deleteOrder(locate: m.stockLocate, reference: m.orderReference, times: t)
+        case .orderReplace(let m):
+            type = .orderReplace
+            reject = sink.replaceOrder(locate: m.stockLocate, original: m.originalOrderReference,
+                                       replacement: m.newOrderReference, shares: m.shares, price: m.price, times: t)
+        case .stockTradingAction(let m):
+            // The decoder refused unknown states, so the fallback is never taken.
+            sink.setTradingState(locate: m.stockLocate, state: m.tradingState ?? .halted, times: t)
+            return .applied(.stockTradingAction)
+        case .trade(let m):
+            sink.trade(locate: m.stockLocate, kind: .nonCross(side: m.side ?? .buy), shares: UInt64(m.shares),
+                       price: m.price, matchNumber: m.matchNumber, times: t)
+            return .applied(.trade)
+        case .crossTrade(let m):
+            sink.trade(locate: m.stockLocate, kind: .cross(crossType: m.crossType), shares: m.shares,
+                       price: m.crossPrice, matchNumber: m.matchNumber, times: t)
+            return .applied(.crossTrade)
+        case .brokenTrade(let m):
+            sink.brokenTrade(locate: m.stockLocate, matchNumber: m.matchNumber, times: t)
+            return .applied(.brokenTrade)
+        case .systemEvent(let m):
+            lastSystemEvent = m.eventCode
+            return .event(message)
+        case .regSHORestriction, .marketParticipantPosition, .mwcbDeclineLevel, .mwcbStatus,
+             .ipoQuotingPeriodUpdate, .luldAuctionCollar, .operationalHalt, .noii, .rpii, .dlcrPriceDiscovery:
+            return .event(message)
+        }
+        if let reject {
+            bookRejects.count(reject)
+            return .bookRejected(type, reject)
+        }
+        return .applied(type)
+    }
+}
+
+extension EventTimes {
+    /// The stamps of a received frame, for ``ITCHHandler/handle(_:stamps:)`` (the exchange time
+    /// is filled in per message).
+    @inlinable
+    public init(frame: RxFrame) {
+        // Read the flags directly: `Optional` + `??` would be a generic call on the lane.
+        let flags = frame.meta.flags
+        let hasNIC = flags & UInt32(VEGA_FRAME_HAS_HW) != 0
+        let hasKernel = flags & UInt32(VEGA_FRAME_HAS_SW) != 0
+        self.init(exchange: Timestamp(nanoseconds: 0),
+                  nicNanoseconds: hasNIC ? frame.meta.hw_ns : 0,
+                  kernelNanoseconds: hasKernel ? frame.meta.sw_ns : 0,
+                  hasNIC: hasNIC, hasKernel: hasKernel)
+    }
+}
