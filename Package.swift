@@ -110,6 +110,7 @@ let package = Package(
         .testTarget(
             name: "VegaMarketDataTests",
             dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "CVegaFPGA", "CVegaNet", "CVegaPcap"],
+            exclude: ["ITCH/fuzz.sh"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",

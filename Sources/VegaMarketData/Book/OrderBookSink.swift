@@ -61,7 +61,7 @@ public struct EventTimes: Sendable, Equatable, BitwiseCopyable {
 }
 
 /// Why a book refused an event. Each is counted; nothing already accepted is lost.
-public enum BookReject: UInt8, Sendable, CaseIterable {
+public enum BookReject: UInt8, Sendable, CaseIterable, BitwiseCopyable {
     /// The order reference is not live (never added, or already gone).
     case unknownOrder
     /// An add (or a replace's new reference) reuses a live reference.
