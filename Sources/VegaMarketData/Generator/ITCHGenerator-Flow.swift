@@ -26,6 +26,11 @@ struct FlowEngine {
         var side: UInt8
     }
 
+    struct LevelQueue {
+        var head: Int32 = -1
+        var tail: Int32 = -1
+    }
+
     struct Book {
         var baseTicks: Int64
         var tick: Int64
@@ -45,8 +50,9 @@ struct FlowEngine {
     var random: GeneratorRandom
     private let instruments: [GeneratedInstrument]
     private var books: [Book]
-    private var levelHead: [Int32]
-    private var levelTail: [Int32]
+    /// FIFO queue ends per (instrument, level), head and tail side by side: one cache line
+    /// touched per level visit instead of two.
+    private var levels: [LevelQueue]
     private var orders: [Order] = []
     private var freeSlots: [Int32] = []
     /// Cumulative activity thresholds by rank (out of 2^63) and the instrument at each rank.
@@ -64,6 +70,7 @@ struct FlowEngine {
     private var haltQueue: [Int] = []
     private var messageIndex: UInt64 = 0
     private let haltLength: UInt64
+    private let flowCount: UInt64
     private(set) var liveOrders = 0
     private(set) var peakLiveOrders = 0
     private(set) var halts = 0
@@ -81,8 +88,7 @@ struct FlowEngine {
             Book(baseTicks: inst.openingMid / inst.tickSize - Int64(w / 2), tick: inst.tickSize, mid: w / 2,
                  bestBid: -1, bestAsk: w)
         }
-        levelHead = Array(repeating: -1, count: instruments.count * w)
-        levelTail = Array(repeating: -1, count: instruments.count * w)
+        levels = Array(repeating: LevelQueue(), count: instruments.count * w)
         var atRank = Array(repeating: 0, count: instruments.count)
         for (i, inst) in instruments.enumerated() { atRank[inst.activityRank] = i }
         instrumentAtRank = atRank
@@ -95,7 +101,8 @@ struct FlowEngine {
         mixCumulative = configuration.mix.weights.map { mixRunning += $0; return mixRunning }
         maxLivePerInstrument = configuration.maxLiveOrdersPerSymbol
         // A halt lasts ~0.2 % of the flow (≈ 50 s of a 6.5 h day), at least 1,000 messages.
-        haltLength = max(1_000, (configuration.messages - configuration.sessionMessages) / 500)
+        flowCount = configuration.messages - configuration.sessionMessages
+        haltLength = max(1_000, flowCount / 500)
         recentMatches.reserveCapacity(1_024)
     }
 
@@ -119,6 +126,16 @@ struct FlowEngine {
         var i = 0
         while r >= mixCumulative[i] { i += 1 }
         return Kind(rawValue: i)!
+    }
+
+    /// An index into an instrument's live list for a delete, cancel or replace: three times in
+    /// four one of the 16 most recently added (the list's tail), otherwise any. Real order
+    /// lifetimes are like that — most orders are pulled within moments of being placed, a few
+    /// rest for hours — and it keeps the generator's working set in cache.
+    @inline(__always)
+    private mutating func pickLive(_ count: Int) -> Int {
+        if random.below(4) != 0 { return count - 1 - random.below(min(count, 16)) }
+        return random.below(count)
     }
 
     /// Order sizes: mostly round lots of 100–1,000 (geometric), some odd lots, a few blocks.
@@ -174,14 +191,14 @@ struct FlowEngine {
             orders.append(order)
         }
         let key = s * Self.window + level
-        let tail = levelTail[key]
+        let tail = levels[key].tail
         if tail < 0 {
-            levelHead[key] = slot
+            levels[key].head = slot
         } else {
             orders[Int(tail)].next = slot
             orders[Int(slot)].prev = tail
         }
-        levelTail[key] = slot
+        levels[key].tail = slot
         books[s].live.append(slot)
         if side == 0 { books[s].bestBid = max(books[s].bestBid, level) }
         else { books[s].bestAsk = min(books[s].bestAsk, level) }
@@ -195,19 +212,19 @@ struct FlowEngine {
         let s = Int(order.instrument)
         let level = Int(order.level)
         let key = s * Self.window + level
-        if order.prev >= 0 { orders[Int(order.prev)].next = order.next } else { levelHead[key] = order.next }
-        if order.next >= 0 { orders[Int(order.next)].prev = order.prev } else { levelTail[key] = order.prev }
-        if levelHead[key] < 0 {
+        if order.prev >= 0 { orders[Int(order.prev)].next = order.next } else { levels[key].head = order.next }
+        if order.next >= 0 { orders[Int(order.next)].prev = order.prev } else { levels[key].tail = order.prev }
+        if levels[key].head < 0 {
             // The level emptied: if it was the touch, walk away from the spread to the next one.
             // Levels beyond a side's best hold only that side's orders (bids < asks always).
             let base = s * Self.window
             if order.side == 0, level == books[s].bestBid {
                 var l = level - 1
-                while l >= 0, levelHead[base + l] < 0 { l -= 1 }
+                while l >= 0, levels[base + l].head < 0 { l -= 1 }
                 books[s].bestBid = l
             } else if order.side == 1, level == books[s].bestAsk {
                 var l = level + 1
-                while l < Self.window, levelHead[base + l] < 0 { l += 1 }
+                while l < Self.window, levels[base + l].head < 0 { l += 1 }
                 books[s].bestAsk = l
             }
         }
@@ -247,18 +264,20 @@ struct FlowEngine {
         }
         let kind = pickKind()
         let s = pickInstrument()
-        let book = books[s]
-        let halted = book.halted
-        let empty = book.live.isEmpty
+        // Read fields, never copy the `Book`: a copy would share `live`'s buffer and make the next
+        // append copy the whole array (thousands of slots) to keep value semantics.
+        let halted = books[s].halted
+        let liveCount = books[s].live.count
+        let empty = liveCount == 0
         switch kind {
         case .add, .addAttributed:
             return addOrDelete(p, s, timestamp: timestamp, attributed: kind == .addAttributed)
         case .delete:
             if empty { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
-            return delete(p, s, slot: book.live[random.below(book.live.count)], timestamp: timestamp)
+            return delete(p, s, slot: books[s].live[pickLive(liveCount)], timestamp: timestamp)
         case .cancel:
             if empty { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
-            let slot = book.live[random.below(book.live.count)]
+            let slot = books[s].live[pickLive(liveCount)]
             let shares = orders[Int(slot)].shares
             // A cancel of everything is a delete in practice; keep X partial.
             if shares < 2 { return delete(p, s, slot: slot, timestamp: timestamp) }
@@ -268,7 +287,7 @@ struct FlowEngine {
                                            reference: orders[Int(slot)].reference, shares: cancelled)
         case .replace:
             if empty { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
-            let slot = book.live[random.below(book.live.count)]
+            let slot = books[s].live[pickLive(liveCount)]
             let old = orders[Int(slot)]
             remove(slot)
             let level = drawLevel(s, side: old.side)
@@ -290,7 +309,11 @@ struct FlowEngine {
             if halted { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
             return crossMessage(p, s, crossType: UInt8(ascii: "I"), timestamp: timestamp)
         case .halt:
-            if halted { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
+            // Every halt must resume within the flow, so the closing cross never meets a halted
+            // book: resumes go out one per message, so leave room for those already queued too.
+            if halted || messageIndex + 2 * haltLength + UInt64(haltQueue.count) + 1 > flowCount {
+                return addOrDelete(p, s, timestamp: timestamp, attributed: false)
+            }
             books[s].halted = true
             books[s].haltDue = messageIndex + haltLength + random.below(haltLength)
             // Keep the queue ordered by resume time (halts are rare: a linear insert is fine).
@@ -313,7 +336,7 @@ struct FlowEngine {
     private mutating func addOrDelete(_ p: UnsafeMutableRawPointer, _ s: Int, timestamp: UInt64,
                                       attributed: Bool) -> Int {
         if books[s].live.count >= maxLivePerInstrument {
-            return delete(p, s, slot: books[s].live[random.below(books[s].live.count)], timestamp: timestamp)
+            return delete(p, s, slot: books[s].live[pickLive(books[s].live.count)], timestamp: timestamp)
         }
         // Occasionally move the anchor a tick, so books drift over the day as prices do.
         if random.below(32) == 0 {
@@ -341,12 +364,13 @@ struct FlowEngine {
     /// it about half the time (the order leaves the book), part of it otherwise.
     private mutating func execute(_ p: UnsafeMutableRawPointer, _ s: Int, withPrice: Bool,
                                   timestamp: UInt64) -> Int {
-        let book = books[s]
+        let bestBid = books[s].bestBid
+        let bestAsk = books[s].bestAsk
         var side: UInt8 = random.below(2) == 0 ? 0 : 1
-        if side == 0, book.bestBid < 0 { side = 1 }
-        if side == 1, book.bestAsk >= Self.window { side = 0 }
-        let level = side == 0 ? book.bestBid : book.bestAsk
-        let slot = levelHead[s * Self.window + level]
+        if side == 0, bestBid < 0 { side = 1 }
+        if side == 1, bestAsk >= Self.window { side = 0 }
+        let level = side == 0 ? bestBid : bestAsk
+        let slot = levels[s * Self.window + level].head
         let order = orders[Int(slot)]
         let executed = order.shares < 2 || random.below(2) == 0
             ? order.shares : 1 + UInt32(random.below(UInt64(order.shares - 1)))
@@ -366,11 +390,10 @@ struct FlowEngine {
     /// A level at or inside the spread (the anchor when a side is empty): where a hidden order
     /// or a cross prints.
     private mutating func insideLevel(_ s: Int) -> Int {
-        let book = books[s]
-        if book.bestBid >= 0, book.bestAsk < Self.window {
-            return book.bestBid + random.below(book.bestAsk - book.bestBid + 1)
-        }
-        return book.mid
+        let bestBid = books[s].bestBid
+        let bestAsk = books[s].bestAsk
+        if bestBid >= 0, bestAsk < Self.window { return bestBid + random.below(bestAsk - bestBid + 1) }
+        return books[s].mid
     }
 
     private mutating func crossMessage(_ p: UnsafeMutableRawPointer, _ s: Int, crossType: UInt8,
