@@ -58,9 +58,6 @@ struct GeneratorRandom {
     @inline(__always)
     mutating func below(_ bound: Int) -> Int { Int(below(UInt64(bound))) }
 
-    /// A uniform double in [0, 1) from the top 53 bits (used at set-up only, never per message).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1p-53 }
-
     /// An independent stream derived from this one's seed, without advancing it.
     func fork(stream: UInt64) -> GeneratorRandom {
         var x = s0 ^ (stream &* 0xD1B5_4A32_D192_ED03)

@@ -166,6 +166,8 @@ public struct ITCHGenerator: Sendable {
         // Activity ranks are a seeded permutation, so the busiest instrument is not always "A".
         var rankOf = Array(0..<k)
         for i in stride(from: k - 1, to: 0, by: -1) { rankOf.swapAt(i, random.below(i + 1)) }
+        // Exact for the default exponent 1; other exponents go through libm's `pow`, which is
+        // correctly rounded on glibc and Darwin for these arguments in practice.
         let weights = (0..<k).map { 1.0 / pow(Double($0 + 1), config.zipfExponent) }
         let total = weights.reduce(0, +)
         return (0..<k).map { i in
@@ -176,8 +178,11 @@ public struct ITCHGenerator: Sendable {
             if subDollar {
                 mid = 1_000 + Int64(random.below(UInt64(8_900)))
             } else {
-                let dollars = 5.0 * pow(100.0, random.unit())
-                mid = Int64((dollars * 100).rounded()) * 100
+                // $5 × (1 + 1/256)^k, k < 1180, is log-uniform over $5–$500 in integer steps, so
+                // prices do not depend on a platform's `pow` rounding.
+                var raw: Int64 = 50_000
+                for _ in 0..<random.below(1_180) { raw += raw >> 8 }
+                mid = raw / 100 * 100
             }
             return GeneratedInstrument(
                 locate: UInt16(i + 1), symbol: Symbol(ticker(i))!, tickSize: tick, openingMid: mid,
