@@ -27,6 +27,7 @@ Exit status 0, or 1 if any anomaly was seen and --strict is given.
 """
 
 import argparse
+import gc
 import struct
 import sys
 import time
@@ -209,6 +210,10 @@ def main(argv=None):
     with open(args.itch, "rb") as f:
         data = f.read()
     books = ReferenceBooks()
+    # Every live order is a small list the cyclic collector tracks; with a million of them its
+    # full passes dominate the run (several times slower at 20 M messages). Nothing here forms a
+    # cycle, so reference counting frees everything and the collector can stay off.
+    gc.disable()
     started = time.perf_counter()
     snap = open(args.snapshots, "w", newline="") if args.every else None
     try:
