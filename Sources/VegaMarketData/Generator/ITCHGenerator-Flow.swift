@@ -259,7 +259,7 @@ struct FlowEngine {
             haltQueue.removeFirst()
             books[first].halted = false
             let inst = instruments[first]
-            return ITCHEncoder.tradingAction(p, locate: inst.locate, timestamp: timestamp, symbol: inst.symbol,
+            return GeneratorITCHEncoder.tradingAction(p, locate: inst.locate, timestamp: timestamp, symbol: inst.symbol,
                                              state: UInt8(ascii: "T"), reason: ITCHGenerator.blankReason)
         }
         let kind = pickKind()
@@ -283,7 +283,7 @@ struct FlowEngine {
             if shares < 2 { return delete(p, s, slot: slot, timestamp: timestamp) }
             let cancelled = 1 + UInt32(random.below(UInt64(shares - 1)))
             orders[Int(slot)].shares -= cancelled
-            return ITCHEncoder.orderCancel(p, locate: instruments[s].locate, timestamp: timestamp,
+            return GeneratorITCHEncoder.orderCancel(p, locate: instruments[s].locate, timestamp: timestamp,
                                            reference: orders[Int(slot)].reference, shares: cancelled)
         case .replace:
             if empty { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
@@ -293,7 +293,7 @@ struct FlowEngine {
             let level = drawLevel(s, side: old.side)
             let shares = random.below(3) == 0 ? old.shares : drawShares()
             let new = insert(s, side: old.side, level: level, shares: shares)
-            return ITCHEncoder.orderReplace(p, locate: instruments[s].locate, timestamp: timestamp,
+            return GeneratorITCHEncoder.orderReplace(p, locate: instruments[s].locate, timestamp: timestamp,
                                             original: old.reference, replacement: orders[Int(new)].reference,
                                             shares: shares, price: price(s, level: level))
         case .execute, .executeWithPrice:
@@ -302,7 +302,7 @@ struct FlowEngine {
         case .trade:
             if halted { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
             let side = random.below(2) == 0 ? UInt8(ascii: "B") : UInt8(ascii: "S")
-            return ITCHEncoder.trade(p, locate: instruments[s].locate, timestamp: timestamp, side: side,
+            return GeneratorITCHEncoder.trade(p, locate: instruments[s].locate, timestamp: timestamp, side: side,
                                      shares: drawShares(), symbol: instruments[s].symbol,
                                      price: price(s, level: insideLevel(s)), matchNumber: recordMatch(s))
         case .intradayCross:
@@ -322,12 +322,12 @@ struct FlowEngine {
             haltQueue.insert(s, at: at)
             halts += 1
             let reason = UInt32(UInt8(ascii: "T")) << 24 | UInt32(UInt8(ascii: "1")) << 16 | 0x2020
-            return ITCHEncoder.tradingAction(p, locate: instruments[s].locate, timestamp: timestamp,
+            return GeneratorITCHEncoder.tradingAction(p, locate: instruments[s].locate, timestamp: timestamp,
                                              symbol: instruments[s].symbol, state: UInt8(ascii: "H"), reason: reason)
         case .brokenTrade:
             if recentMatches.isEmpty { return addOrDelete(p, s, timestamp: timestamp, attributed: false) }
             let broken = recentMatches[random.below(recentMatches.count)]
-            return ITCHEncoder.brokenTrade(p, locate: instruments[broken.instrument].locate, timestamp: timestamp,
+            return GeneratorITCHEncoder.brokenTrade(p, locate: instruments[broken.instrument].locate, timestamp: timestamp,
                                            matchNumber: broken.match)
         }
     }
@@ -348,7 +348,7 @@ struct FlowEngine {
         let shares = drawShares()
         let slot = insert(s, side: side, level: level, shares: shares)
         let mpid: UInt32? = attributed ? Self.mpids[random.below(Self.mpids.count)] : nil
-        return ITCHEncoder.addOrder(p, locate: instruments[s].locate, timestamp: timestamp,
+        return GeneratorITCHEncoder.addOrder(p, locate: instruments[s].locate, timestamp: timestamp,
                                     reference: orders[Int(slot)].reference,
                                     side: side == 0 ? UInt8(ascii: "B") : UInt8(ascii: "S"), shares: shares,
                                     symbol: instruments[s].symbol, price: price(s, level: level), attribution: mpid)
@@ -357,7 +357,7 @@ struct FlowEngine {
     private mutating func delete(_ p: UnsafeMutableRawPointer, _ s: Int, slot: Int32, timestamp: UInt64) -> Int {
         let reference = orders[Int(slot)].reference
         remove(slot)
-        return ITCHEncoder.orderDelete(p, locate: instruments[s].locate, timestamp: timestamp, reference: reference)
+        return GeneratorITCHEncoder.orderDelete(p, locate: instruments[s].locate, timestamp: timestamp, reference: reference)
     }
 
     /// Executes against the oldest order at the best price of a random non-empty side: all of
@@ -378,12 +378,12 @@ struct FlowEngine {
         let match = recordMatch(s)
         if withPrice {
             let printable = random.below(20) == 0 ? UInt8(ascii: "N") : UInt8(ascii: "Y")
-            return ITCHEncoder.orderExecutedWithPrice(p, locate: instruments[s].locate, timestamp: timestamp,
+            return GeneratorITCHEncoder.orderExecutedWithPrice(p, locate: instruments[s].locate, timestamp: timestamp,
                                                       reference: order.reference, shares: executed,
                                                       matchNumber: match, printable: printable,
                                                       price: price(s, level: level))
         }
-        return ITCHEncoder.orderExecuted(p, locate: instruments[s].locate, timestamp: timestamp,
+        return GeneratorITCHEncoder.orderExecuted(p, locate: instruments[s].locate, timestamp: timestamp,
                                          reference: order.reference, shares: executed, matchNumber: match)
     }
 
@@ -399,7 +399,7 @@ struct FlowEngine {
     private mutating func crossMessage(_ p: UnsafeMutableRawPointer, _ s: Int, crossType: UInt8,
                                        timestamp: UInt64) -> Int {
         let shares = UInt64(drawShares()) * UInt64(1 + random.below(UInt64(200)))
-        return ITCHEncoder.crossTrade(p, locate: instruments[s].locate, timestamp: timestamp, shares: shares,
+        return GeneratorITCHEncoder.crossTrade(p, locate: instruments[s].locate, timestamp: timestamp, shares: shares,
                                       symbol: instruments[s].symbol, price: price(s, level: insideLevel(s)),
                                       matchNumber: recordMatch(s), crossType: crossType)
     }

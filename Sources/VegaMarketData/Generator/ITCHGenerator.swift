@@ -73,19 +73,19 @@ public struct ITCHGenerator: Sendable {
         func at(_ h: UInt64, _ m: UInt64, _ s: UInt64 = 0) -> UInt64 { ((h * 60 + m) * 60 + s) * second }
 
         // Start of day: system event, directory, trading actions.
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(3, 5), event: UInt8(ascii: "O")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(3, 5), event: UInt8(ascii: "O")))
         for (i, instrument) in instruments.enumerated() {
-            try emit(ITCHEncoder.stockDirectory(
+            try emit(GeneratorITCHEncoder.stockDirectory(
                 scratch, locate: instrument.locate, timestamp: at(3, 5) + UInt64(i + 1) * 1_000,
                 symbol: instrument.symbol, fields: Self.directoryFields(instrument)))
         }
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(4, 0), event: UInt8(ascii: "S")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(4, 0), event: UInt8(ascii: "S")))
         for (i, instrument) in instruments.enumerated() {
-            try emit(ITCHEncoder.tradingAction(
+            try emit(GeneratorITCHEncoder.tradingAction(
                 scratch, locate: instrument.locate, timestamp: at(4, 0) + UInt64(i + 1) * 1_000,
                 symbol: instrument.symbol, state: UInt8(ascii: "T"), reason: Self.blankReason))
         }
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(9, 30), event: UInt8(ascii: "Q")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(9, 30), event: UInt8(ascii: "Q")))
         for rank in 0..<crossCount {
             try emit(engine.cross(scratch, rank: rank, crossType: UInt8(ascii: "O"),
                                   timestamp: at(9, 30) + UInt64(rank + 1) * 1_000))
@@ -107,9 +107,9 @@ public struct ITCHGenerator: Sendable {
             try emit(engine.cross(scratch, rank: rank, crossType: UInt8(ascii: "C"),
                                   timestamp: at(16, 0) + UInt64(rank + 1) * 1_000))
         }
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(16, 0, 1), event: UInt8(ascii: "M")))
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(20, 0), event: UInt8(ascii: "E")))
-        try emit(ITCHEncoder.systemEvent(scratch, timestamp: at(20, 5), event: UInt8(ascii: "C")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(16, 0, 1), event: UInt8(ascii: "M")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(20, 0), event: UInt8(ascii: "E")))
+        try emit(GeneratorITCHEncoder.systemEvent(scratch, timestamp: at(20, 5), event: UInt8(ascii: "C")))
         try sink.finish()
 
         stats.liveOrdersAtEnd = engine.liveOrders
@@ -138,8 +138,8 @@ public struct ITCHGenerator: Sendable {
 
     static let blankReason: UInt32 = 0x2020_2020
 
-    static func directoryFields(_ instrument: GeneratedInstrument) -> ITCHEncoder.DirectoryFields {
-        var fields = ITCHEncoder.DirectoryFields()
+    static func directoryFields(_ instrument: GeneratedInstrument) -> GeneratorITCHEncoder.DirectoryFields {
+        var fields = GeneratorITCHEncoder.DirectoryFields()
         // A spread of listing venues, as a real directory has (NASDAQ GS/GM/CM, NYSE, Arca, ...).
         let categories: [UInt8] = Array("QQQGSNNPAZ".utf8)
         fields.marketCategory = categories[Int(instrument.locate) % categories.count]

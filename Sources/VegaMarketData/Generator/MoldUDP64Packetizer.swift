@@ -38,7 +38,7 @@ public struct MoldUDP64Packetizer<Output: MoldUDP64PacketSink>: ITCHMessageSink 
             throw .invalidConfiguration(field: "session", value: "\"\(session)\"",
                                         expected: "at most 10 printable ASCII characters")
         }
-        guard maximumPacketSize >= Self.headerSize + 2 + ITCHEncoder.maximumLength, maximumPacketSize <= 65_507
+        guard maximumPacketSize >= Self.headerSize + 2 + GeneratorITCHEncoder.maximumLength, maximumPacketSize <= 65_507
         else {
             throw .invalidConfiguration(field: "maximum packet size", value: "\(maximumPacketSize)",
                                         expected: "66...65507 bytes")

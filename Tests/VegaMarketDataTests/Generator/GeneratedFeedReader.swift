@@ -133,7 +133,7 @@ struct InvariantTracker {
         messageCount += 1
         let type = f.type
         counts[type, default: 0] += 1
-        if let expected = ITCHEncoder.length(of: f.u8(0)), expected != length {
+        if let expected = GeneratorITCHEncoder.length(of: f.u8(0)), expected != length {
             fail("type \(type) has length \(length), the spec says \(expected)")
         }
         if f.timestamp <= lastTimestamp, messageCount > 1 { fail("timestamp \(f.timestamp) not after \(lastTimestamp)") }

@@ -34,7 +34,7 @@ struct ITCHGeneratorTests {
         #expect(run.stats.messages == 30_000)
         for range in walk.messages {
             let type = run.bytes[range.lowerBound]
-            #expect(ITCHEncoder.length(of: type) == range.count, "type \(type) length \(range.count)")
+            #expect(GeneratorITCHEncoder.length(of: type) == range.count, "type \(type) length \(range.count)")
         }
     }
 
@@ -143,7 +143,7 @@ struct ITCHGeneratorTests {
             #expect(position == packet.count, "packet \(i) has trailing bytes")
             if i < packets.count - 2 {
                 // Packed full: the next message would not have fit.
-                #expect(packet.count > 1400 - 2 - ITCHEncoder.maximumLength)
+                #expect(packet.count > 1400 - 2 - GeneratorITCHEncoder.maximumLength)
             }
             expected += UInt64(count)
         }

@@ -4,11 +4,11 @@
 /// Writes NASDAQ TotalView-ITCH 5.0 messages, byte for byte as the specification lays them out.
 ///
 /// Every function writes one complete message at `destination` (which must have room for
-/// `ITCHEncoder.maximumLength` bytes) and returns its length. Integers are big-endian, the
+/// `GeneratorITCHEncoder.maximumLength` bytes) and returns its length. Integers are big-endian, the
 /// timestamp is the 6-byte count of nanoseconds since midnight, prices are `Price(4)` integers,
 /// alpha fields are ASCII, space-padded on the right. No allocation; unaligned stores only, so any
 /// offset in a buffer will do. Off the lane (the generator), but cheap enough for benchmarks.
-public enum ITCHEncoder {
+public enum GeneratorITCHEncoder {
     /// Longest message this encoder writes ('P', 44 bytes).
     public static let maximumLength = 44
 
