@@ -31,6 +31,11 @@ public struct BookConfiguration: Sendable, Equatable {
         public var field: String
         public var value: Int
         public var expected: String
+        public init(field: String, value: Int, expected: String) {
+            self.field = field
+            self.value = value
+            self.expected = expected
+        }
         public var description: String { "BookConfiguration.\(field) = \(value): expected \(expected)" }
     }
 

@@ -1,3 +1,5 @@
+import VegaCore
+
 /// What the books did and refused, counted since start (or the last reset). Plain integers,
 /// updated on the lane; read them from the lane (or copy them out) for metrics.
 @frozen
@@ -27,8 +29,8 @@ public struct BookCounters: Sendable, Equatable, BitwiseCopyable {
     /// How many events were refused for `reason`.
     @inlinable
     public subscript(reason: BookReject) -> UInt64 {
-        get { rejectCounts[Int(reason.rawValue)] }
-        set { rejectCounts[Int(reason.rawValue)] = newValue }
+        get { rejectCounts[rejectIndex(reason)] }
+        set { rejectCounts[rejectIndex(reason)] = newValue }
     }
 
     /// All refusals, every reason.
@@ -48,5 +50,49 @@ public struct BookCounters: Sendable, Equatable, BitwiseCopyable {
     }
 
     @inlinable @inline(__always)
-    mutating func record(_ reason: BookReject) { rejectCounts[Int(reason.rawValue)] &+= 1 }
+    mutating func record(_ reason: BookReject) { rejectCounts[rejectIndex(reason)] &+= 1 }
+}
+
+// Pattern matches instead of synthesized `rawValue` / `==` / `init(rawValue:)`: those
+// synthesized members have no inlinable body, so a lane function calling them could not be
+// proven allocation- and lock-free from another module (`@_noLocks` rejects "called function
+// is not available in this module").
+
+/// Counter slot of a reject reason.
+@inlinable @inline(__always)
+func rejectIndex(_ reason: BookReject) -> Int {
+    switch reason {
+    case .unknownOrder: 0
+    case .duplicateOrder: 1
+    case .unknownInstrument: 2
+    case .instrumentMismatch: 3
+    case .overExecution: 4
+    case .invalidQuantity: 5
+    case .invalidPrice: 6
+    case .orderCapacity: 7
+    case .levelCapacity: 8
+    }
+}
+
+@inlinable @inline(__always)
+func isBuy(_ side: Side) -> Bool {
+    if case .buy = side { return true }
+    return false
+}
+
+/// 'B' / 'S' as a ``Side``; nil for any other byte.
+@inlinable @inline(__always)
+func sideFromByte(_ byte: UInt8) -> Side? {
+    byte == 0x42 ? .buy : byte == 0x53 ? .sell : nil
+}
+
+/// The ITCH byte of a trading state.
+@inlinable @inline(__always)
+func tradingStateByte(_ state: TradingState) -> UInt8 {
+    switch state {
+    case .halted: 0x48
+    case .paused: 0x50
+    case .quotationOnly: 0x51
+    case .trading: 0x54
+    }
 }

@@ -32,18 +32,20 @@ public struct BookUpdate: Sendable, Equatable, BitwiseCopyable {
     public struct Flags: OptionSet, Sendable, Equatable, BitwiseCopyable {
         public var rawValue: UInt8
         @inlinable public init(rawValue: UInt8) { self.rawValue = rawValue }
+        /// No flag. (Spelled out: an `[]` literal of an OptionSet builds an array first.)
+        @inlinable public static var none: Flags { Flags(rawValue: 0) }
         /// The best level of the side changed (`depth == 0`).
-        public static var topOfBook: Flags { Flags(rawValue: 1) }
+        @inlinable public static var topOfBook: Flags { Flags(rawValue: 1) }
         /// The level is new.
-        public static var levelAdded: Flags { Flags(rawValue: 2) }
+        @inlinable public static var levelAdded: Flags { Flags(rawValue: 2) }
         /// The level is gone.
-        public static var levelRemoved: Flags { Flags(rawValue: 4) }
+        @inlinable public static var levelRemoved: Flags { Flags(rawValue: 4) }
         /// After this change the instrument's best bid is at or above its best ask.
-        public static var crossed: Flags { Flags(rawValue: 8) }
+        @inlinable public static var crossed: Flags { Flags(rawValue: 8) }
         /// A 'Q' cross trade.
-        public static var cross: Flags { Flags(rawValue: 16) }
+        @inlinable public static var cross: Flags { Flags(rawValue: 16) }
         /// The update concerns every instrument (`markStale(locate: nil)`); `locate` is 0.
-        public static var allInstruments: Flags { Flags(rawValue: 32) }
+        @inlinable public static var allInstruments: Flags { Flags(rawValue: 32) }
     }
 
     /// The three clocks of the message that caused the change.
@@ -114,7 +116,7 @@ public struct BookUpdateBuffer: BookOutput, ~Copyable {
         self.storage = .allocate(capacity: capacity)
         // Pre-fault, so the first publish takes no page fault on the lane.
         storage.initialize(repeating: BookUpdate(kind: .level, locate: 0, side: .buy, price: .zero, shares: 0,
-                                                 orders: 0, depth: 0, flags: [], times: EventTimes(exchange: .init(nanoseconds: 0))),
+                                                 orders: 0, depth: 0, flags: .none, times: EventTimes(exchange: .init(nanoseconds: 0))),
                            count: capacity)
     }
 

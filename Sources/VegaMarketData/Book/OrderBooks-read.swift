@@ -140,7 +140,7 @@ extension OrderBooks where Output: ~Copyable {
         instruments[slot].orders = 0
         instruments[slot].stale = false
         publish(BookUpdate(kind: .cleared, locate: locate, side: .buy, price: .zero, shares: 0, orders: 0, depth: 0,
-                           flags: [], times: instruments[slot].lastTimes))
+                           flags: .none, times: instruments[slot].lastTimes))
     }
 
     /// Writes an L2 snapshot of `locate`'s book in the FPGA ring's event format: one `CLEAR`
@@ -168,9 +168,10 @@ extension OrderBooks where Output: ~Copyable {
         ev.side = 0
         buffer[0] = ev
         var n = 1
-        for side in [Side.buy, Side.sell] {
+        for sideIndex in 0..<2 {  // not `for side in [.buy, .sell]`: an array literal allocates
+            let side: Side = sideIndex == 0 ? .buy : .sell
             ev.type = UInt8(VEGA_FPGA_EV_LEVEL_SET)
-            ev.side = side.rawValue  // 'B' / 'S', as VEGA_FPGA_SIDE_BID / _ASK
+            ev.side = isBuy(side) ? 0x42 : 0x53  // 'B' / 'S', as VEGA_FPGA_SIDE_BID / _ASK
             for depth in 0..<min(perSide, levelCount(slot: slot, side: side)) {
                 let l = bookLevel(slot: slot, side: side, depth: depth)!
                 ev.level = UInt16(truncatingIfNeeded: depth)

@@ -60,10 +60,17 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
         if order.locate != locate { return reject(.instrumentMismatch) }
         if shares == 0 { return reject(.invalidQuantity) }
         counters.executions &+= 1
-        if price == nil || printable {
-            let tradePrice = price ?? Price4(rawValue: levels[Int(order.level)].price)
-            recordTrade(slot: Int(order.instrument), side: order.side, shares: UInt64(min(shares, order.shares)),
-                        price: tradePrice, matchNumber: matchNumber, flags: [], times: times)
+        // `if let`, not `??` or `min`: both are generic calls the no-locks checker refuses at -Onone.
+        var tradePrice = Price4(rawValue: levels[Int(order.level)].price)
+        var prints = true
+        if let price {
+            tradePrice = price
+            prints = printable
+        }
+        if prints {
+            recordTrade(slot: Int(order.instrument), side: order.side,
+                        shares: UInt64(shares < order.shares ? shares : order.shares),
+                        price: tradePrice, matchNumber: matchNumber, flags: .none, times: times)
         }
         return reduce(o, by: shares, times: times)
     }
@@ -135,7 +142,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
         instruments[slot].lastTimes = times
         counters.tradingStateChanges &+= 1
         publish(BookUpdate(kind: .tradingState, locate: locate, side: .buy, price: .zero, shares: 0,
-                           orders: UInt32(state.rawValue), depth: 0, flags: [], times: times))
+                           orders: UInt32(tradingStateByte(state)), depth: 0, flags: .none, times: times))
     }
 
     /// 'P' / 'Q': records the last trade and publishes it; the displayed book is unchanged.
@@ -145,7 +152,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
         guard let slot = slot(of: locate) else { counters.record(.unknownInstrument); return }
         switch kind {
         case .nonCross(let side):
-            recordTrade(slot: slot, side: side, shares: shares, price: price, matchNumber: matchNumber, flags: [], times: times)
+            recordTrade(slot: slot, side: side, shares: shares, price: price, matchNumber: matchNumber, flags: .none, times: times)
         case .cross:
             recordTrade(slot: slot, side: .buy, shares: shares, price: price, matchNumber: matchNumber, flags: .cross,
                         times: times)
@@ -159,7 +166,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
         guard slot(of: locate) != nil else { counters.record(.unknownInstrument); return }
         counters.brokenTrades &+= 1
         publish(BookUpdate(kind: .brokenTrade, locate: locate, side: .buy, price: .zero, shares: 0, orders: 0,
-                           depth: 0, flags: [], times: times))
+                           depth: 0, flags: .none, times: times))
     }
 
     /// Marks the books of `locate` (nil: all) stale until ``clearBook(locate:)`` rebuilds
@@ -172,7 +179,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
             guard let slot = slot(of: locate) else { counters.record(.unknownInstrument); return }
             instruments[slot].stale = true
             publish(BookUpdate(kind: .stale, locate: locate, side: .buy, price: .zero, shares: 0, orders: 0, depth: 0,
-                               flags: [], times: zero))
+                               flags: .none, times: zero))
         } else {
             for s in 0..<definedInstruments { instruments[s].stale = true }
             publish(BookUpdate(kind: .stale, locate: 0, side: .buy, price: .zero, shares: 0, orders: 0, depth: 0,
@@ -212,7 +219,7 @@ extension OrderBooks where Output: ~Copyable {
         enqueue(o, level: level)
         let l = levels[Int(level)]
         publishLevel(slot: slot, side: side, price: price, shares: l.shares, orders: l.orders, depth: depth,
-                     flags: added ? .levelAdded : [], times: times)
+                     flags: added ? .levelAdded : .none, times: times)
         return nil
     }
 
@@ -233,7 +240,7 @@ extension OrderBooks where Output: ~Copyable {
         let side = orders[Int(o)].side
         let l = levels[Int(level)]
         publishLevel(slot: slot, side: side, price: l.price, shares: l.shares, orders: l.orders,
-                     depth: depth(ofLevel: level, slot: slot, side: side), flags: [], times: times)
+                     depth: depth(ofLevel: level, slot: slot, side: side), flags: .none, times: times)
         return nil
     }
 
