@@ -117,7 +117,8 @@ extension OrderBooks where Output: ~Copyable {
     /// no allocation. Publishes one `.cleared` update.
     public mutating func clearBook(locate: UInt16) {
         guard let slot = slot(of: locate) else { return }
-        for side in [Side.buy, Side.sell] {
+        for sideIndex in 0..<2 {  // not `for side in [.buy, .sell]`: an array literal allocates
+            let side: Side = sideIndex == 0 ? .buy : .sell
             let entries = ladder(slot, side)
             for i in 0..<levelCount(slot: slot, side: side) {
                 let level = UInt32(truncatingIfNeeded: entries[i])
