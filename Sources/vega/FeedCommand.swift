@@ -5,5 +5,5 @@ struct FeedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "feed",
         abstract: "Work with NASDAQ TotalView-ITCH 5.0 files: generate sessions, build order books from them.",
-        subcommands: [FeedGenerateCommand.self])
+        subcommands: [FeedGenerateCommand.self, FeedBookCommand.self])
 }

@@ -99,7 +99,7 @@ func proofDrainUpdates(_ out: inout BookUpdateBuffer) -> UInt64 {
 @Suite("Book no-locks wrappers")
 struct BookNoLocksProofTests {
     @Test func wrappersBehaveLikeTheOperationsTheyProve() {
-        let t = times(1)
+        let t = bookTimes(1)
         var b = BufferedBooks(configuration: BookConfiguration(maxInstruments: 2, maxOrders: 8, maxLevels: 8, maxLevelsPerSide: 4),
                               output: BookUpdateBuffer(capacity: 64))
         #expect(proofDefine(&b, 1, t) == nil)

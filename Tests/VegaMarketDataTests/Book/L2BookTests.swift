@@ -77,16 +77,16 @@ struct L2BookTests {
         }
         var l2 = L2Book(maxInstruments: 8, depth: 30)
         // Stale levels from before the snapshot must disappear with the CLEAR.
-        _ = l2.apply(fpga(VEGA_FPGA_EV_LEVEL_SET, locate: aapl, side: VEGA_FPGA_SIDE_BID, level: 0, price: 1, quantity: 1, orders: 1))
+        _ = l2.apply(fpga(VEGA_FPGA_EV_LEVEL_SET, locate: aaplLocate, side: VEGA_FPGA_SIDE_BID, level: 0, price: 1, quantity: 1, orders: 1))
         var events = [FPGAEvent](repeating: FPGAEvent(), count: 61)
-        let n = events.withUnsafeMutableBufferPointer { books.snapshotL2(locate: aapl, levels: 30, into: $0) }
+        let n = events.withUnsafeMutableBufferPointer { books.snapshotL2(locate: aaplLocate, levels: 30, into: $0) }
         #expect(n == 61)
         for e in events[0..<n] { #expect(l2.apply(e) == nil) }
         for side in [Side.buy, .sell] {
-            #expect(topLevels(l2, locate: aapl, side: side, count: 30) == topLevels(books, locate: aapl, side: side, count: 30))
+            #expect(topLevels(l2, locate: aaplLocate, side: side, count: 30) == topLevels(books, locate: aaplLocate, side: side, count: 30))
         }
-        #expect(l2.topOfBook(locate: aapl) == books.topOfBook(locate: aapl))
-        #expect(l2.levelCount(locate: aapl, side: .buy) == 30)
+        #expect(l2.topOfBook(locate: aaplLocate) == books.topOfBook(locate: aaplLocate))
+        #expect(l2.levelCount(locate: aaplLocate, side: .buy) == 30)
     }
 }
 

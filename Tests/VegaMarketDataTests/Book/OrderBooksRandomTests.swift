@@ -91,7 +91,7 @@ struct OrderBooksRandomTests {
         var books = OrderBooks(configuration: BookConfiguration(maxInstruments: 64, maxOrders: 40_000, maxLevels: 8_192,
                                                                 maxLevelsPerSide: 128))
         for l in 0..<instruments {
-            _ = books.defineInstrument(locate: l + 1, symbol: Symbol("R\(l)")!, roundLot: 100, times: times(0))
+            _ = books.defineInstrument(locate: l + 1, symbol: Symbol("R\(l)")!, roundLot: 100, times: bookTimes(0))
         }
         var model = ReferenceBooks()
         var rng = SplitMix(seed: 0x5EED_B00C)
@@ -113,7 +113,7 @@ struct OrderBooksRandomTests {
         }
 
         for step in 0..<operations {
-            let t = times(UInt64(step))
+            let t = bookTimes(UInt64(step))
             let draw = rng.next(100)
             var touched: UInt16
             if live.isEmpty || (draw < 40 && live.count < 30_000) {

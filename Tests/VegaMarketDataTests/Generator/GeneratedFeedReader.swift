@@ -44,7 +44,7 @@ struct Fields {
 }
 
 /// The top of one instrument's book, as the reference CSV carries it.
-struct TopOfBook: Equatable, CustomStringConvertible {
+struct ReferenceTopOfBook: Equatable, CustomStringConvertible {
     var locate: UInt16
     var symbol: String
     var bidPrice: Int64
@@ -189,9 +189,9 @@ struct InvariantTracker {
         }
     }
 
-    func topOfBook() -> [TopOfBook] {
+    func topOfBook() -> [ReferenceTopOfBook] {
         symbols.keys.sorted().map { locate in
-            var row = TopOfBook(locate: locate, symbol: symbols[locate]!, bidPrice: 0, bidSize: 0, bidOrders: 0,
+            var row = ReferenceTopOfBook(locate: locate, symbol: symbols[locate]!, bidPrice: 0, bidSize: 0, bidOrders: 0,
                                 askPrice: 0, askSize: 0, askOrders: 0)
             if let p = best(locate, bid: true), let level = bids[locate]?[p] {
                 row.bidPrice = p; row.bidSize = level.shares; row.bidOrders = level.orders.count

@@ -12,7 +12,7 @@ enum ReferenceBook {
 
     struct Run {
         var itchPath: String
-        var rows: [TopOfBook]
+        var rows: [ReferenceTopOfBook]
         var statistics: ITCHGeneratorStatistics
         var instruments: [GeneratedInstrument]
         /// The reference's summary line (rate, anomalies) from standard error.
@@ -37,7 +37,7 @@ enum ReferenceBook {
 
     /// Runs the reference on `itchPath` (`--strict`: any anomaly is a failure) and returns the
     /// final top of book rows and the summary line.
-    static func run(itchPath: String, extraArguments: [String] = []) throws -> (rows: [TopOfBook], summary: String) {
+    static func run(itchPath: String, extraArguments: [String] = []) throws -> (rows: [ReferenceTopOfBook], summary: String) {
         guard let python else { throw Failure(description: "python3 not found on PATH") }
         let csv = itchPath + ".top.csv"
         let process = Process()
@@ -67,7 +67,7 @@ enum ReferenceBook {
 
     static let header = "locate,symbol,bid_price,bid_size,bid_orders,ask_price,ask_size,ask_orders"
 
-    static func parse(_ text: String) throws -> [TopOfBook] {
+    static func parse(_ text: String) throws -> [ReferenceTopOfBook] {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true)
         guard lines.first.map(String.init) == header else {
             throw Failure(description: "unexpected header: \(lines.first ?? "<empty>")")
@@ -78,7 +78,7 @@ enum ReferenceBook {
             guard f.count == 8, let locate = UInt16(f[0]), let bp = Int64(f[2]), let bs = UInt64(f[3]),
                   let bo = Int(f[4]), let ap = Int64(f[5]), let asz = UInt64(f[6]), let ao = Int(f[7])
             else { throw Failure(description: "malformed row: \(line)") }
-            return TopOfBook(locate: locate, symbol: f[1], bidPrice: bp, bidSize: bs, bidOrders: bo,
+            return ReferenceTopOfBook(locate: locate, symbol: f[1], bidPrice: bp, bidSize: bs, bidOrders: bo,
                              askPrice: ap, askSize: asz, askOrders: ao)
         }
     }
