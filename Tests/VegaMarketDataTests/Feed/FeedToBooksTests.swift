@@ -93,3 +93,41 @@ struct FeedToBooksTests {
         #expect(gotOrders == wantOrders)
     }
 }
+
+@Suite("Capture → replay → books")
+struct ReplayToBooksTests {
+    @Test("a pcap of a generated session replays through the feed handler into books identical to the file's")
+    func replayBuildsTheSameBooks() throws {
+        let generator = try ITCHGenerator(ITCHGeneratorConfiguration(seed: 5, messages: 40_000, symbols: 200))
+        var both = ITCHTeeSink(try MoldUDP64Packetizer(output: MoldUDP64MemorySink(), session: "VEGAGEN001"), ITCHMemorySink())
+        _ = try generator.generate(into: &both, progress: { _ in })
+        try both.finish()
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/feed.pcap"
+        let group = try IPv4Endpoint("239.198.18.9:26400")
+        var writer = try PcapWriter(path: path, .init(destination: group))
+        for (i, packet) in both.first.output.packets.enumerated() {
+            packet.withUnsafeBytes { raw in
+                writer.writeUDP(payload: raw, timestampNanoseconds: 1_700_000_000_000_000_000 + UInt64(i) * 1_000,
+                                source: try! IPv4Endpoint("198.18.0.1:5000"), timestampSource: .software)
+            }
+        }
+        try writer.close()
+
+        var replay = try PcapBooks(path: path, filter: CaptureFilter(destinationPort: 26400),
+                                   configuration: FeedToBooksTests.configuration)
+        replay.run()
+        let c = replay.feed.session.counters
+        #expect(c.delivered == UInt64(both.second.messageCount))
+        #expect(c.gaps == 0 && c.giveUps == 0)
+
+        var expected = ITCHHandler(sink: OrderBooks(configuration: FeedToBooksTests.configuration))
+        both.second.bytes.withUnsafeBytes { raw in
+            var reader = ITCHFileReader(unsafeBytes: raw)
+            while case .message(let m) = reader.next() { _ = expected.handle(m, stamps: EventTimes(exchange: Timestamp(nanoseconds: 0))) }
+        }
+        let got = TopOfBookCSV.rows(replay.feed.output.consumer.sink), want = TopOfBookCSV.rows(expected.sink)
+        #expect(got.count == 201)
+        #expect(got == want)
+    }
+}
