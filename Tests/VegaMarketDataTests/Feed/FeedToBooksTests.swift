@@ -131,3 +131,40 @@ struct ReplayToBooksTests {
         #expect(got == want)
     }
 }
+
+@Suite("Book events carry all three clocks")
+struct BookEventTimesTests {
+    @Test("every book update from a feed carries the exchange time of its message and the NIC and kernel stamps of its frame")
+    func updatesCarryExchangeNICAndKernelTimes() throws {
+        let generator = try ITCHGenerator(ITCHGeneratorConfiguration(seed: 3, messages: 3_000, symbols: 20))
+        var packets = try MoldUDP64Packetizer(output: MoldUDP64MemorySink(), session: "VEGAGEN001")
+        _ = try generator.generate(into: &packets, progress: { _ in })
+        try packets.finish()
+        let clock = SimClock()
+        let phc = SimPHC(clock: clock, .init(initialOffsetNanoseconds: 37_000_000_000))
+        var feed = try FeedHandler(
+            session: MoldUDP64SessionConfiguration(),
+            lineA: SimFrameQueue(clock: clock, phc: phc, .init(capacity: 4096, slotSize: 1500)), lineB: nil as SimFrameQueue?,
+            recovery: nil as SimFrameQueue?,
+            consumer: ITCHHandler(sink: OrderBooks(configuration: BookConfiguration(maxInstruments: 64, maxOrders: 1 << 14, maxLevels: 1 << 14),
+                                                   output: BookUpdateBuffer(capacity: 1 << 16))))
+        var seen = 0, complete = 0
+        for p in packets.output.packets {
+            feed.lineA.inject(p)
+            clock.advance(by: 10_000)
+            _ = feed.poll(now: clock.now.nanoseconds)
+            feed.output.consumer.sink.output.withUpdates { updates in
+                for u in updates where u.kind == .level {
+                    seen += 1
+                    if u.times.hasNIC && u.times.hasKernel && u.times.exchange.nanoseconds > 0
+                        && u.times.nicNanoseconds > u.times.kernelNanoseconds {   // PHC runs TAI, 37 s ahead
+                        complete += 1
+                    }
+                }
+            }
+            feed.output.consumer.sink.output.removeAll()
+        }
+        #expect(seen > 1_000)
+        #expect(complete == seen)
+    }
+}
