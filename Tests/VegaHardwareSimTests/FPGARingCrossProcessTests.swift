@@ -50,7 +50,7 @@ import VegaHardwareSim
         }
         let buffer = UnsafeMutableBufferPointer<FPGAEvent>.allocate(capacity: 64)
         defer { buffer.deallocate() }
-        t.complete = waitUntil(seconds: 120) {
+        t.complete = waitUntil(seconds: 300) {
             let p = r.poll(into: buffer)
             if p.lost > 0 {
                 t.lost += p.lost
@@ -112,7 +112,7 @@ import VegaHardwareSim
         // last stall may end early, when the writer finishes). How many stalls fit depends on
         // how fast the child starts, so only "some" is asserted.
         #expect(t.laps > 0, "a reader two laps behind must be told it was lapped: \(t)")
-        #expect(t.lost >= (t.laps - 1) * 1_024)
+        #expect(t.laps == 0 || t.lost >= (t.laps - 1) * 1_024)
         // Exact: after each lap the next event read is the one `lost` further on (no gaps
         // beyond the reported loss), and everything adds up to what the writer wrote.
         #expect(t.gapMismatches == 0)

@@ -23,7 +23,7 @@ import VegaHardwareSim
                 sched_yield()
             }
         }
-        guard waitUntil(seconds: 120, { w.readOutbound() == Array("done".utf8) }) else { exit(3) }
+        guard waitUntil(seconds: 300, { w.readOutbound() == Array("done".utf8) }) else { exit(3) }
         guard w.counters.delivered == UInt64(frames), w.counters.overflowed == 0 else { exit(4) }
     }
 

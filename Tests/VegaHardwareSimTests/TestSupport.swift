@@ -48,7 +48,9 @@ func shmPath(_ name: String, pid: pid_t = getpid()) -> String { "/dev/shm/vega-s
 
 /// Waits for `condition` without sleeping blindly: polls it, yielding the CPU, until it holds or
 /// `seconds` (a generous bound, not a timing assertion) pass. Returns whether it held.
-func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
+// Bounds are generous on purpose: an exit-test child is a fresh process of the debug test binary,
+// and on a loaded 2-core machine it has taken more than a minute to start.
+func waitUntil(seconds: Double = 300, _ condition: () -> Bool) -> Bool {
     let deadline = Timestamp<Monotonic>.now().nanoseconds + UInt64(seconds * 1e9)
     while !condition() {
         if Timestamp<Monotonic>.now().nanoseconds > deadline { return false }
@@ -60,7 +62,7 @@ func waitUntil(seconds: Double = 60, _ condition: () -> Bool) -> Bool {
 /// `waitUntil` for test bodies: between checks it suspends (20 µs) instead of holding a thread,
 /// so the exit-test child's launch and other tests on Swift Testing's small thread pool (two
 /// threads on this machine) keep running. Returns whether `condition` held within the bound.
-func waitUntilAsync(seconds: Double = 60, _ condition: () throws -> Bool) async rethrows -> Bool {
+func waitUntilAsync(seconds: Double = 300, _ condition: () throws -> Bool) async rethrows -> Bool {
     let deadline = Timestamp<Monotonic>.now().nanoseconds + UInt64(seconds * 1e9)
     while try !condition() {
         if Timestamp<Monotonic>.now().nanoseconds > deadline { return false }
