@@ -8,6 +8,7 @@ import Benchmark
 import Glibc
 #endif
 import CITCHFraming
+import MarketDataBenchSupport
 import VegaCore
 import VegaMarketData
 
@@ -17,17 +18,12 @@ let kMessagesPerCPUSecond = BenchmarkMetric.custom("k msgs/cpu-s", polarity: .pr
 let sampledLatency = BenchmarkMetric.custom("sampled msg ns", polarity: .prefersSmaller, useScalingFactor: false)
 let booksRSSMiB = BenchmarkMetric.custom("books RSS MiB", polarity: .prefersSmaller, useScalingFactor: false)
 
-/// `vega feed book`'s configuration (FeedBookCommand), so the benchmark and the CLI run the
-/// same books: 8,192 instruments, 4 Mi orders, 2 Mi levels, 1,024 levels per side.
-let feedBookConfiguration = BookConfiguration(maxInstruments: 8_192, maxOrders: 4 << 20, maxLevels: 2 << 20)
-
-/// Every 1,024th message is timed with the TSC (see `decodeAndBook`).
-let sampleEvery: UInt64 = 1_024
-
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident,
-                  cpuPsPerMessage, wallPsPerMessage, kMessagesPerCPUSecond],
+        // No .peakMemoryResident here: package-benchmark samples it from a background thread that
+        // allocates (~500 mallocs/s, counted process-wide), which would hide the lane's zero.
+        // Peak memory is measured by books-memory-… (package-benchmark) and by VmHWM/VmRSS below.
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, cpuPsPerMessage, wallPsPerMessage, kMessagesPerCPUSecond],
         timeUnits: .milliseconds,
         warmupIterations: 1,
         maxDuration: .seconds(60),
@@ -100,12 +96,6 @@ final class PassRecord: @unchecked Sendable {
     }
 }
 
-func fmt(_ x: Double, _ digits: Int) -> String {
-    var buf = [CChar](repeating: 0, count: 64)
-    _ = withVaList([x]) { vsnprintf(&buf, 64, "%.\(digits)f", $0) }
-    return String(cString: buf)
-}
-
 nonisolated(unsafe) var records: [String: PassRecord] = [:]
 
 /// One whole pass over the mapped file per sample: CPU and wall time per message.
@@ -137,31 +127,6 @@ func report(_ benchmark: Benchmark, cpu: UInt64, wall: UInt64, messages: UInt64)
 
 // MARK: - Decode only
 
-/// Vega's decode pass alone: `ITCHFileReader` framing + `ITCHDecoder.decode` (type switch,
-/// length and field checks, per-type counters) on every message; each result is consumed (the
-/// locate of every decoded message is summed, refusals counted), so nothing is optimised away.
-@inline(never)
-func decodeOnly(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
-    var reader = ITCHFileReader(unsafeBytes: bytes)
-    var decoder = ITCHDecoder()
-    var messages: UInt64 = 0, locates: UInt64 = 0, rejected: UInt64 = 0
-    loop: while true {
-        switch reader.next() {
-        case .message(let b):
-            messages &+= 1
-            switch decoder.decode(b) {
-            case .message(let m): locates &+= UInt64(m.stockLocate)
-            case .rejected: rejected &+= 1
-            }
-        case .end, .truncatedFrame:
-            break loop
-        }
-    }
-    precondition(rejected == 0, "the generated file should decode cleanly: \(rejected) refused")
-    blackHole(decoder.counters)
-    return (messages, locates)
-}
-
 // MARK: - Decode + books
 
 /// TSC samples (ticks) of every iteration after the warm-up.
@@ -170,42 +135,17 @@ nonisolated(unsafe) var latencySampleCount = 0
 nonisolated(unsafe) var latencySampleCapacity = 0
 nonisolated(unsafe) var tsc: TSCCalibration?
 
-/// `ITCHFileBooks.run`'s loop (decode + `ITCHHandler.handle` into `OrderBooks`), over the mapped
-/// bytes, with every `sampleEvery`-th message's `handle` bracketed by TSC reads into `samples`.
-/// The sampled message pays ~30–40 cycles of fences; the other 1,023 pay one predictable branch.
-@inline(never)
-func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCHHandler<OrderBooks<NoBookOutput>>,
-                   samples: UnsafeMutablePointer<UInt64>, capacity: Int) -> (messages: UInt64, sampled: Int) {
-    var reader = ITCHFileReader(unsafeBytes: bytes)
-    let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
-    var messages: UInt64 = 0
-    var k = 0
-    loop: while true {
-        switch reader.next() {
-        case .message(let b):
-            let sample = messages & (sampleEvery - 1) == 0 && k < capacity
-            var t0: UInt64 = 0
-            if sample { t0 = vega_tsc_start() }
-            _ = handler.handle(b, stamps: stamps)
-            if sample { samples[k] = vega_tsc_end() &- t0; k += 1 }
-            messages &+= 1
-        case .end, .truncatedFrame:
-            break loop
-        }
-    }
-    return (messages, k)
-}
-
 func decodeBookBenchmark() {
     let name = "itch-decode-book-swift"
     Benchmark(name, configuration: .init(
-        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident, .peakMemoryResidentDelta,
-                  cpuPsPerMessage, wallPsPerMessage, kMessagesPerCPUSecond, sampledLatency])
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, cpuPsPerMessage, wallPsPerMessage, kMessagesPerCPUSecond,
+                  sampledLatency, booksRSSMiB])
     ) { benchmark in
         guard let file = sharedFile, let record = records[name], let samples = latencySamples, let cal = tsc else {
             fatalError("no fixture")
         }
         // Fresh books every sample, built (allocated and pre-faulted) outside the measured region.
+        let rssBefore = procStatusKiB("VmRSS")
         var handler = ITCHHandler(sink: OrderBooks(configuration: feedBookConfiguration))
         let isWarmup = record.calls == 0
         let base = isWarmup ? 0 : latencySampleCount
@@ -216,6 +156,9 @@ func decodeBookBenchmark() {
         let w1 = monotonicNanoseconds(), c1 = threadCPUNanoseconds()
         benchmark.stopMeasurement()
         precondition(messages == file.messages, "saw \(messages) messages, the file has \(file.messages)")
+        // Resident memory the books added, after the whole day (every page was touched at init).
+        let booksKiB = procStatusKiB("VmRSS") - rssBefore
+        benchmark.measurement(booksRSSMiB, booksKiB / 1_024)
         let rejects = handler.bookRejects
         let decoderRejects = ITCHReject.allCases.reduce(UInt64(0)) { $0 + handler.decoder.counters.rejects($1) }
         precondition(decoderRejects == 0, "decoder refused \(decoderRejects) messages")
@@ -230,11 +173,11 @@ func decodeBookBenchmark() {
             benchmark.measurement(sampledLatency, Int(Double(net) / cal.ticksPerNanosecond))
         }
         if record.calls == 1 {
-            let b = handler.sink
-            record.extra.append(("final_live_orders", "\(b.orderCount)"))
-            record.extra.append(("final_levels", "\(b.levelCountTotal)"))
-            record.extra.append(("instruments", "\(b.instrumentCount)"))
-            record.extra.append(("books_allocated_bytes", "\(b.allocatedBytes)"))
+            record.extra.append(("final_live_orders", "\(handler.sink.orderCount)"))
+            record.extra.append(("final_levels", "\(handler.sink.levelCountTotal)"))
+            record.extra.append(("instruments", "\(handler.sink.instrumentCount)"))
+            record.extra.append(("books_allocated_bytes", "\(handler.sink.allocatedBytes)"))
+            record.extra.append(("books_rss_delta_kib", "\(booksKiB)"))
         }
     } setup: {
         let file = try loadSharedFile()

@@ -1,5 +1,6 @@
 // The shared input of the market-data benchmarks: one generated ITCH 5.0 file, mapped once,
 // pre-faulted, and walked by every benchmark of the run (same bytes, same mapping, warm cache).
+// A library so `itch-profile` (perf/callgrind runs) executes exactly the benchmarks' loops.
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -8,30 +9,30 @@ import VegaMarketData
 
 /// The generated input: 20 M messages, 8,000 symbols, seed 1 (`vega feed generate --seed 1
 /// --messages 20000000 --symbols 8000`). Override with VEGA_ITCH_FILE (any NASDAQ-framed file).
-let itchSeed: UInt64 = 1
-let itchMessages: UInt64 = 20_000_000
-let itchSymbols = 8_000
+public let itchSeed: UInt64 = 1
+public let itchMessages: UInt64 = 20_000_000
+public let itchSymbols = 8_000
 
 /// Benchmarks/.data/ (gitignored), found from this source file's path so it does not depend on
 /// the directory the runner starts in.
-let dataDirectory: String = {
+public let dataDirectory: String = {
     var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
-    parts.removeLast(3)  // MarketDataFixture.swift, MarketDataBenchmarks, Benchmarks (targets dir)
+    parts.removeLast(3)  // MarketDataFixture.swift, MarketDataBenchSupport, Sources
     return parts.joined(separator: "/") + "/.data"
 }()
 
-let itchPath: String = {
+public let itchPath: String = {
     if let p = getenv("VEGA_ITCH_FILE") { return String(cString: p) }
     return dataDirectory + "/itch-20m-seed1.itch"
 }()
 
-func log(_ s: String) {
+public func log(_ s: String) {
     let line = s + "\n"
     _ = line.withCString { write(2, $0, strlen($0)) }
 }
 
 /// Generates the input once (about a minute) if it is not cached yet.
-func ensureInputFile() throws {
+public func ensureInputFile() throws {
     if access(itchPath, R_OK) == 0 { return }
     _ = mkdir(dataDirectory, 0o755)
     log("market data: generating \(itchPath) (seed \(itchSeed), \(itchMessages) messages, \(itchSymbols) symbols)…")
@@ -43,13 +44,13 @@ func ensureInputFile() throws {
 }
 
 /// A read-only, pre-faulted mapping of the whole file, shared by every benchmark of the run.
-final class MappedITCHFile: @unchecked Sendable {
-    let base: UnsafeRawPointer
-    let count: Int
+public final class MappedITCHFile: @unchecked Sendable {
+    public let base: UnsafeRawPointer
+    public let count: Int
     /// Messages framed by the C walk at load (every benchmark checks it saw exactly these).
-    let messages: UInt64
+    public let messages: UInt64
 
-    init(path: String) {
+    public init(path: String) {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         precondition(fd >= 0, "cannot open \(path): errno \(errno)")
         defer { close(fd) }
@@ -72,14 +73,14 @@ final class MappedITCHFile: @unchecked Sendable {
 
     deinit { munmap(UnsafeMutableRawPointer(mutating: base), count) }
 
-    var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
+    public var bytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(start: base, count: count) }
 }
 
 @inline(never) func blackHoleByte(_ b: UInt8) { if b == 0xFF && getpid() == 0 { log("") } }
 
-nonisolated(unsafe) var sharedFile: MappedITCHFile?
+nonisolated(unsafe) public var sharedFile: MappedITCHFile?
 
-func loadSharedFile() throws -> MappedITCHFile {
+public func loadSharedFile() throws -> MappedITCHFile {
     if let f = sharedFile { return f }
     try ensureInputFile()
     let f = MappedITCHFile(path: itchPath)
@@ -90,14 +91,14 @@ func loadSharedFile() throws -> MappedITCHFile {
 
 // MARK: - Clocks
 
-@inline(__always) func monotonicNanoseconds() -> UInt64 {
+@inlinable @inline(__always) public func monotonicNanoseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_MONOTONIC, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
 /// CPU time of the calling thread (the benchmark thread runs the whole pass).
-@inline(__always) func threadCPUNanoseconds() -> UInt64 {
+@inlinable @inline(__always) public func threadCPUNanoseconds() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
@@ -105,11 +106,11 @@ func loadSharedFile() throws -> MappedITCHFile {
 
 /// TSC ticks per ns, against CLOCK_MONOTONIC over 200 ms; and the median cost in ticks of an
 /// empty `vega_tsc_start`/`vega_tsc_end` pair (subtracted from every latency sample).
-struct TSCCalibration {
-    let ticksPerNanosecond: Double
-    let emptyPairTicks: UInt64
+public struct TSCCalibration: Sendable {
+    public let ticksPerNanosecond: Double
+    public let emptyPairTicks: UInt64
 
-    static func measure() -> TSCCalibration {
+    public static func measure() -> TSCCalibration {
         let n0 = monotonicNanoseconds(), t0 = vega_tsc_start()
         while monotonicNanoseconds() - n0 < 200_000_000 {}
         let n1 = monotonicNanoseconds(), t1 = vega_tsc_end()
@@ -121,21 +122,23 @@ struct TSCCalibration {
 }
 
 /// `key` from /proc/self/status in KiB (VmRSS, VmHWM).
-func procStatusKiB(_ key: String) -> Int {
+public func procStatusKiB(_ key: String) -> Int {
     guard let f = fopen("/proc/self/status", "r") else { return -1 }
     defer { fclose(f) }
     var line = [CChar](repeating: 0, count: 512)
     while fgets(&line, Int32(line.count), f) != nil {
         let s = String(cString: line)
         if s.hasPrefix(key + ":") {
-            return Int(s.dropFirst(key.count + 1).split(separator: " ").first ?? "") ?? -1
+            // "VmRSS:\t  123456 kB"
+            let fields = s.dropFirst(key.count + 1).split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" })
+            return Int(fields.first ?? "") ?? -1
         }
     }
     return -1
 }
 
 /// Resets VmHWM to the current RSS (Linux ≥ 4.0: write "5" to clear_refs).
-func resetPeakRSS() {
+public func resetPeakRSS() {
     let fd = open("/proc/self/clear_refs", O_WRONLY)
     if fd >= 0 { _ = write(fd, "5", 1); close(fd) }
 }
