@@ -1,5 +1,5 @@
 // Runs one MarketDataBenchmarks loop over the generated file, for profilers:
-//   itch-profile walk|decode|book|index-fixedmap|index-identity [passes] [file]
+//   itch-profile walk|decode|book|index-fixedmap|index-direct [passes] [file]
 // e.g. perf record -e cpu-clock -g itch-profile decode 3
 //      valgrind --tool=callgrind --branch-sim=yes <stripped copy> decode 1 <smaller file>
 #if canImport(Glibc)
@@ -10,8 +10,8 @@ import MarketDataBenchSupport
 import VegaMarketData
 
 let args = CommandLine.arguments
-guard args.count >= 2, ["walk", "decode", "book", "index-fixedmap", "index-identity"].contains(args[1]) else {
-    log("usage: itch-profile walk|decode|book|index-fixedmap|index-identity [passes] [file]")
+guard args.count >= 2, ["walk", "decode", "book", "index-fixedmap", "index-direct"].contains(args[1]) else {
+    log("usage: itch-profile walk|decode|book|index-fixedmap|index-direct [passes] [file]")
     exit(2)
 }
 let passes = args.count > 2 ? Int(args[2]) ?? 1 : 1
@@ -29,7 +29,7 @@ for pass in 1...passes {
     case "walk": n = vega_itch_walk_framing(file.base.assumingMemoryBound(to: UInt8.self), file.count).messages
     case "decode": n = decodeOnly(file.bytes).0
     case "index-fixedmap": n = indexReplay(file.bytes, identity: false).0
-    case "index-identity": n = indexReplay(file.bytes, identity: true).0
+    case "index-direct": n = indexReplay(file.bytes, identity: true).0
     default: n = decodeAndBook(file.bytes, &handler, samples: samples, capacity: Int(file.messages / sampleEvery + 2)).messages
     }
     let c1 = threadCPUNanoseconds()
