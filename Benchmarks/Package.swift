@@ -30,6 +30,31 @@ let package = Package(
             name: "ring-peer",
             dependencies: ["RingBenchSupport", "CSPSCBaseline", .product(name: "VegaCore", package: "Vega")],
             path: "Sources/ring-peer"),
+        // A C loop that only walks ITCH's 2-byte file framing: the ceiling the Swift decoder is
+        // measured against (MarketDataBenchmarks), plus the TSC reads used to sample latency.
+        .target(name: "CITCHFraming", path: "Sources/CITCHFraming"),
+        // The market-data benchmarks' input file and measured loops, shared with itch-profile.
+        .target(
+            name: "MarketDataBenchSupport",
+            dependencies: [.product(name: "VegaCore", package: "Vega"), .product(name: "VegaMarketData", package: "Vega"), "CITCHFraming"],
+            path: "Sources/MarketDataBenchSupport"),
+        // Runs one of those loops over the file, for perf / callgrind (README, "Market data").
+        .executableTarget(
+            name: "itch-profile",
+            dependencies: ["MarketDataBenchSupport", "CITCHFraming", .product(name: "VegaMarketData", package: "Vega")],
+            path: "Sources/itch-profile"),
+        // ITCH 5.0 over a generated 20 M-message file: C framing walk, Vega decode-only, Vega
+        // decode + order-by-order books, and the books' memory for 1 M orders / 8,000 instruments.
+        .executableTarget(
+            name: "MarketDataBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaCore", package: "Vega"),
+                .product(name: "VegaMarketData", package: "Vega"),
+                "CITCHFraming", "MarketDataBenchSupport",
+            ],
+            path: "Benchmarks/MarketDataBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [
