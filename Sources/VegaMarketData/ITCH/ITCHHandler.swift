@@ -53,14 +53,10 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
 
     /// Decodes one message and applies it. `stamps` carries the frame's NIC/kernel stamps; its
     /// `exchange` field is ignored (each message brings its own). No allocation, no locks.
-    ///
-    /// Uses ``ITCHDecoder/frame(_:)`` — table-driven checks, no branch on the type — so the
-    /// one unpredictable branch per message is the switch in `apply(frame:)` that picks the book
-    /// call.
     @inlinable
     public mutating func handle(_ bytes: UnsafeRawBufferPointer, stamps: EventTimes) -> ITCHHandled {
-        switch decoder.frame(bytes) {
-        case .frame(let frame): return apply(frame: frame, stamps: stamps)
+        switch decoder.decode(bytes) {
+        case .message(let m): return apply(m, stamps: stamps)
         case .rejected(let reason): return .decodeRejected(reason)
         }
     }
@@ -68,84 +64,63 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
     /// Applies one decoded message (already counted by the decoder that produced it).
     @inlinable
     public mutating func apply(_ message: ITCHMessage, stamps: EventTimes) -> ITCHHandled {
-        apply(frame: ITCHFrame(type: message.type.rawValue, base: message.base), stamps: stamps)
-    }
-
-    /// Applies one accepted frame: one switch on the type byte picks the sink call.
-    @inlinable
-    public mutating func apply(frame: ITCHFrame, stamps: EventTimes) -> ITCHHandled {
         var t = stamps
-        t.exchange = frame.timestamp
-        let p = frame.base
+        t.exchange = message.timestamp
         let reject: BookReject?
         let type: ITCHMessageType
-        switch frame.type {
-        case 0x52:  // 'R'
-            let m = ITCHStockDirectory(unchecked: p)
+        switch message {
+        case .stockDirectory(let m):
             type = .stockDirectory
             reject = sink.defineInstrument(locate: m.stockLocate, symbol: m.stock, roundLot: m.roundLotSize, times: t)
-        case 0x41:  // 'A'
-            let m = ITCHAddOrder(unchecked: p)
+        case .addOrder(let m):
             type = .addOrder
             // The decoder refused any side other than B/S, so the fallback is never taken.
             reject = sink.addOrder(locate: m.stockLocate, reference: m.orderReference, side: m.side ?? .buy,
                                    shares: m.shares, price: m.price, attribution: 0, times: t)
-        case 0x46:  // 'F'
-            let m = ITCHAddOrderMPID(unchecked: p)
+        case .addOrderMPID(let m):
             type = .addOrderMPID
             reject = sink.addOrder(locate: m.stockLocate, reference: m.orderReference, side: m.side ?? .buy,
                                    shares: m.shares, price: m.price, attribution: m.attribution, times: t)
-        case 0x45:  // 'E'
-            let m = ITCHOrderExecuted(unchecked: p)
+        case .orderExecuted(let m):
             type = .orderExecuted
             // 'E' executes at the order's display price and is always printable.
             reject = sink.executeOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.executedShares,
                                        matchNumber: m.matchNumber, price: nil, printable: true, times: t)
-        case 0x43:  // 'C'
-            let m = ITCHOrderExecutedWithPrice(unchecked: p)
+        case .orderExecutedWithPrice(let m):
             type = .orderExecutedWithPrice
             reject = sink.executeOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.executedShares,
                                        matchNumber: m.matchNumber, price: m.executionPrice, printable: m.printable,
                                        times: t)
-        case 0x58:  // 'X'
-            let m = ITCHOrderCancel(unchecked: p)
+        case .orderCancel(let m):
             type = .orderCancel
             reject = sink.cancelOrder(locate: m.stockLocate, reference: m.orderReference, shares: m.cancelledShares, times: t)
-        case 0x44:  // 'D'
-            let m = ITCHOrderDelete(unchecked: p)
+        case .orderDelete(let m):
             type = .orderDelete
             reject = sink.deleteOrder(locate: m.stockLocate, reference: m.orderReference, times: t)
-        case 0x55:  // 'U'
-            let m = ITCHOrderReplace(unchecked: p)
+        case .orderReplace(let m):
             type = .orderReplace
             reject = sink.replaceOrder(locate: m.stockLocate, original: m.originalOrderReference,
                                        replacement: m.newOrderReference, shares: m.shares, price: m.price, times: t)
-        case 0x48:  // 'H'
-            let m = ITCHStockTradingAction(unchecked: p)
+        case .stockTradingAction(let m):
             // The decoder refused unknown states, so the fallback is never taken.
             sink.setTradingState(locate: m.stockLocate, state: m.tradingState ?? .halted, times: t)
             return .applied(.stockTradingAction)
-        case 0x50:  // 'P'
-            let m = ITCHTrade(unchecked: p)
+        case .trade(let m):
             sink.trade(locate: m.stockLocate, kind: .nonCross(side: m.side ?? .buy), shares: UInt64(m.shares),
                        price: m.price, matchNumber: m.matchNumber, times: t)
             return .applied(.trade)
-        case 0x51:  // 'Q'
-            let m = ITCHCrossTrade(unchecked: p)
+        case .crossTrade(let m):
             sink.trade(locate: m.stockLocate, kind: .cross(crossType: m.crossType), shares: m.shares,
                        price: m.crossPrice, matchNumber: m.matchNumber, times: t)
             return .applied(.crossTrade)
-        case 0x42:  // 'B'
-            let m = ITCHBrokenTrade(unchecked: p)
+        case .brokenTrade(let m):
             sink.brokenTrade(locate: m.stockLocate, matchNumber: m.matchNumber, times: t)
             return .applied(.brokenTrade)
-        default:
-            // Non-book messages ('S', 'Y', 'L', 'V', 'W', 'K', 'J', 'h', 'I', 'N', 'O'): rare, so
-            // building the typed message (a second switch) costs nothing that matters.
-            guard let messageType = ITCHMessageType(byte: frame.type),
-                  case .message(let message) = ITCHDecoder.validate(UnsafeRawBufferPointer(start: p, count: messageType.length))
-            else { return .decodeRejected(.unknownType) }   // unreachable: the decoder accepted it
-            if case .systemEvent(let m) = message { lastSystemEvent = m.eventCode }
+        case .systemEvent(let m):
+            lastSystemEvent = m.eventCode
+            return .event(message)
+        case .regSHORestriction, .marketParticipantPosition, .mwcbDeclineLevel, .mwcbStatus,
+             .ipoQuotingPeriodUpdate, .luldAuctionCollar, .operationalHalt, .noii, .rpii, .dlcrPriceDiscovery:
             return .event(message)
         }
         if let reject {

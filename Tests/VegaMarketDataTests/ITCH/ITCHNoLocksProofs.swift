@@ -44,11 +44,6 @@ struct ProofSink: OrderBookSink, ~Copyable {
 }
 
 @_noLocks @inline(never)
-func proofFrame(_ decoder: inout ITCHDecoder, _ bytes: UnsafeRawBufferPointer) -> ITCHFramed {
-    decoder.frame(bytes)
-}
-
-@_noLocks @inline(never)
 func proofDecode(_ decoder: inout ITCHDecoder, _ bytes: UnsafeRawBufferPointer) -> ITCHDecoded {
     decoder.decode(bytes)
 }
