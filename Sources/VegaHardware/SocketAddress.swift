@@ -45,8 +45,28 @@ public struct IPv4Endpoint: Sendable, Hashable, CustomStringConvertible {
         return s
     }
 
-    public var description: String {
+    /// The dotted address without the port.
+    public var addressDescription: String {
         let h = UInt32(bigEndian: address)
-        return "\(h >> 24).\((h >> 16) & 255).\((h >> 8) & 255).\(h & 255):\(port)"
+        return "\(h >> 24).\((h >> 16) & 255).\((h >> 8) & 255).\(h & 255)"
+    }
+
+    public var description: String { "\(addressDescription):\(port)" }
+
+    /// Every interface's IPv4 addresses (network byte order), from getifaddrs. Off the lane.
+    public static func interfaceAddresses() -> [String: [UInt32]] {
+        var list: UnsafeMutablePointer<ifaddrs>?
+        guard getifaddrs(&list) == 0, let first = list else { return [:] }
+        defer { freeifaddrs(list) }
+        var out: [String: [UInt32]] = [:]
+        var p: UnsafeMutablePointer<ifaddrs>? = first
+        while let entry = p {
+            if let a = entry.pointee.ifa_addr, a.pointee.sa_family == sa_family_t(AF_INET) {
+                let be = a.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
+                out[String(cString: entry.pointee.ifa_name), default: []].append(be)
+            }
+            p = entry.pointee.ifa_next
+        }
+        return out
     }
 }

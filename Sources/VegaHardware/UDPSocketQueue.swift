@@ -100,7 +100,7 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
             guard rc == 0 else { throw .system("join multicast \(group) on \(c.interface ?? "default interface")", negativeErrno: rc) }
         }
         if let dest = c.destination, dest.isMulticast {
-            let local = c.interface.flatMap { Self.ipv4Address(of: $0) } ?? 0
+            let local = c.interface.flatMap { IPv4Endpoint.interfaceAddresses()[$0]?.first } ?? 0
             let rc = vega_net_set_multicast_send(fd, local, c.multicastLoop ? 1 : 0, 1)
             guard rc == 0 else { throw .system("configure multicast send to \(dest)", negativeErrno: rc) }
         }
@@ -131,23 +131,6 @@ public struct UDPSocketQueue: PacketQueue, ~Copyable {
         close(fd)
         stampScratch.deallocate()
         destination.deallocate()
-    }
-
-    /// The first IPv4 address of an interface, network order.
-    static func ipv4Address(of interface: String) -> UInt32? {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return nil }
-        defer { freeifaddrs(list) }
-        var p: UnsafeMutablePointer<ifaddrs>? = first
-        while let entry = p {
-            if let a = entry.pointee.ifa_addr, a.pointee.sa_family == sa_family_t(AF_INET),
-                String(cString: entry.pointee.ifa_name) == interface
-            {
-                return a.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-            }
-            p = entry.pointee.ifa_next
-        }
-        return nil
     }
 
     @inlinable

@@ -184,21 +184,8 @@ extension NICReport {
         return nic
     }
 
-    /// IPv4 addresses per interface (getifaddrs).
+    /// IPv4 addresses per interface, dotted (getifaddrs).
     static func ipv4Addresses() -> [String: [String]] {
-        var list: UnsafeMutablePointer<ifaddrs>?
-        guard getifaddrs(&list) == 0, let first = list else { return [:] }
-        defer { freeifaddrs(list) }
-        var out: [String: [String]] = [:]
-        var p: UnsafeMutablePointer<ifaddrs>? = first
-        while let e = p {
-            if let a = e.pointee.ifa_addr, a.pointee.sa_family == sa_family_t(AF_INET) {
-                let be = a.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { $0.pointee.sin_addr.s_addr }
-                let h = UInt32(bigEndian: be)
-                out[String(cString: e.pointee.ifa_name), default: []].append("\(h >> 24).\((h >> 16) & 255).\((h >> 8) & 255).\(h & 255)")
-            }
-            p = e.pointee.ifa_next
-        }
-        return out
+        IPv4Endpoint.interfaceAddresses().mapValues { $0.map { IPv4Endpoint(addressBE: $0, port: 0).addressDescription } }
     }
 }

@@ -26,12 +26,20 @@ public struct ITCHFileBooks: ~Copyable {
         let start = Timestamp<Monotonic>.now().nanoseconds
         // The file carries only exchange time; NIC and kernel stamps are absent, not zero.
         let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
+        // A countdown, not `framed % progressEvery`: no division per message in the loop.
+        var untilProgress = progressEvery
         loop: while true {
             switch reader.next() {
             case .message(let bytes):
                 _ = handler.handle(bytes, stamps: stamps)
                 framed &+= 1
-                if progressEvery > 0, framed % progressEvery == 0 { progress(framed) }
+                if progressEvery > 0 {
+                    untilProgress &-= 1
+                    if untilProgress == 0 {
+                        progress(framed)
+                        untilProgress = progressEvery
+                    }
+                }
             case .end:
                 break loop
             case .truncatedFrame(let offset):
