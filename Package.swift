@@ -26,6 +26,9 @@ let package = Package(
         .library(name: "VegaHardware", targets: ["VegaHardware"]),
         .library(name: "VegaHardwareSim", targets: ["VegaHardwareSim"]),
         .library(name: "VegaMarketData", targets: ["VegaMarketData"]),
+        .library(name: "VegaOrderEntry", targets: ["VegaOrderEntry"]),
+        .library(name: "VegaTrading", targets: ["VegaTrading"]),
+        .library(name: "VegaStrategy", targets: ["VegaStrategy"]),
     ],
     traits: [
         .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
@@ -35,6 +38,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // MARK: C shims — kernel headers only, always built.
@@ -86,6 +90,32 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // Order entry: FIX 4.4, SoupBinTCP 4.0, OUCH 5.0 codecs and sans-IO sessions (FIX/, SoupBinTCP/,
+        // OUCH/), their transports off the lane (Transport/) and drop copy (DropCopy/).
+        .target(
+            name: "VegaOrderEntry",
+            dependencies: [
+                "VegaCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // Everything between a strategy's intent and the order bytes: risk, kill switches, OMS,
+        // positions and P&L, smart order routing.
+        .target(
+            name: "VegaTrading",
+            dependencies: [
+                "VegaCore", "VegaMarketData",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        // The strategy API and the native strategies (market maker, cross-venue arbitrage, VPIN).
+        .target(
+            name: "VegaStrategy",
+            dependencies: [
+                "VegaCore", "VegaMarketData", "VegaTrading",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "vega",
             dependencies: [
@@ -111,6 +141,24 @@ let package = Package(
             name: "VegaMarketDataTests",
             dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "CVegaFPGA", "CVegaNet", "CVegaPcap"],
             exclude: ["ITCH/fuzz.sh"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaOrderEntryTests",
+            dependencies: ["VegaCore", "VegaOrderEntry"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaTradingTests",
+            dependencies: [
+                "VegaCore", "VegaMarketData", "VegaTrading",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaStrategyTests",
+            dependencies: [
+                "VegaCore", "VegaMarketData", "VegaTrading", "VegaStrategy",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",

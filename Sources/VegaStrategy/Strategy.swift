@@ -1,0 +1,1 @@
+// VegaStrategy: the strategy API a lane calls, and the native strategies.

@@ -1,0 +1,80 @@
+import VegaCore
+
+/// Who an order belongs to, for risk limits, kill switches and P&L. Small integers assigned by
+/// configuration; they never leave the process (a venue sees the account's FIX/OUCH fields).
+@frozen
+public struct AccountID: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    public var rawValue: UInt16
+    @inlinable @inline(__always) public init(_ rawValue: UInt16) { self.rawValue = rawValue }
+    public var description: String { "account#\(rawValue)" }
+}
+
+/// A strategy instance on a lane (two market makers with different parameters are two IDs).
+@frozen
+public struct StrategyID: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    public var rawValue: UInt16
+    @inlinable @inline(__always) public init(_ rawValue: UInt16) { self.rawValue = rawValue }
+    public var description: String { "strategy#\(rawValue)" }
+}
+
+/// A venue in the router's table (index into it).
+@frozen
+public struct VenueID: Sendable, Hashable, BitwiseCopyable, CustomStringConvertible {
+    public var rawValue: UInt8
+    @inlinable @inline(__always) public init(_ rawValue: UInt8) { self.rawValue = rawValue }
+    public var description: String { "venue#\(rawValue)" }
+}
+
+/// How long an order may work. Maps onto FIX TimeInForce (59) and OUCH's time-in-force field.
+@frozen
+public enum TimeInForce: UInt8, Sendable, BitwiseCopyable {
+    case day = 0
+    case immediateOrCancel = 3
+    case fillOrKill = 4
+}
+
+/// What a strategy asks for: the lane's currency between strategy, risk, OMS and router.
+///
+/// A plain 64-byte value, no references: strategies write intents into an ``IntentBuffer`` the
+/// lane owns; risk checks each one; the OMS turns the accepted ones into orders. `orderID` is the
+/// lane's client order ID: for `.new` a fresh one the strategy took from its context, for
+/// `.cancel`/`.replace` the working order it refers to (and `newOrderID` the replacement's).
+@frozen
+public struct OrderIntent: Sendable, Equatable, BitwiseCopyable {
+    @frozen
+    public enum Kind: UInt8, Sendable, BitwiseCopyable { case new, cancel, replace }
+
+    public var kind: Kind
+    public var side: Side
+    public var timeInForce: TimeInForce
+    /// Post-only: refuse rather than take liquidity (a market maker's quotes).
+    public var postOnly: Bool
+    public var venue: VenueID
+    public var account: AccountID
+    public var strategy: StrategyID
+    public var instrument: InstrumentID
+    public var price: Price4
+    public var quantity: Quantity
+    public var orderID: OrderID
+    public var newOrderID: OrderID
+
+    @inlinable
+    public init(
+        kind: Kind, side: Side, timeInForce: TimeInForce = .day, postOnly: Bool = false,
+        venue: VenueID, account: AccountID, strategy: StrategyID, instrument: InstrumentID,
+        price: Price4, quantity: Quantity, orderID: OrderID, newOrderID: OrderID = OrderID(0)
+    ) {
+        self.kind = kind
+        self.side = side
+        self.timeInForce = timeInForce
+        self.postOnly = postOnly
+        self.venue = venue
+        self.account = account
+        self.strategy = strategy
+        self.instrument = instrument
+        self.price = price
+        self.quantity = quantity
+        self.orderID = orderID
+        self.newOrderID = newOrderID
+    }
+}
