@@ -29,6 +29,7 @@ let package = Package(
         .library(name: "VegaOrderEntry", targets: ["VegaOrderEntry"]),
         .library(name: "VegaTrading", targets: ["VegaTrading"]),
         .library(name: "VegaStrategy", targets: ["VegaStrategy"]),
+        .library(name: "VegaJournal", targets: ["VegaJournal"]),
     ],
     traits: [
         .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
@@ -116,6 +117,15 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // The append-only journal: lane→writer ring, memory-mapped CRC32C-checked segments, index,
+        // readers, verification.
+        .target(
+            name: "VegaJournal",
+            dependencies: [
+                "VegaCore", "CVegaSys",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "vega",
             dependencies: [
@@ -159,6 +169,10 @@ let package = Package(
                 "VegaCore", "VegaMarketData", "VegaTrading", "VegaStrategy",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaJournalTests",
+            dependencies: ["VegaCore", "VegaJournal", "CVegaSys"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",

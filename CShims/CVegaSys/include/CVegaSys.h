@@ -106,4 +106,14 @@ static inline void vega_cpu_relax(void) {
 #endif
 }
 
+
+/* MARK: CRC32C (Castagnoli) — journal record checksums (crc.c) */
+
+/* CRC32C of `length` bytes continuing from `crc` (0 to start). Hardware (SSE4.2) when present. */
+uint32_t vega_crc32c(uint32_t crc, const void *data, size_t length);
+/* The table-driven version, always available; tests compare the two. */
+uint32_t vega_crc32c_portable(uint32_t crc, const void *data, size_t length);
+/* 1 when vega_crc32c uses the CPU's crc32 instruction. */
+int vega_crc32c_is_hardware(void);
+
 #endif

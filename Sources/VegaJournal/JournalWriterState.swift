@@ -1,0 +1,160 @@
+import Glibc
+
+/// The writer thread's state: the open segment, its index, numbering and the sync policy.
+struct WriterState {
+    let configuration: JournalConfiguration
+    var nextSegment: UInt64
+    var nextSequence: UInt64
+    var segment: MappedFile? = nil
+    var segmentHeader: JournalSegmentHeader? = nil
+    var used = 0
+    var syncedTo = 0
+    var indexFD: Int32 = -1
+    var indexPending: [UInt8] = []
+    var sessionDay: UInt32 = 0
+    var lastSyncAt: UInt64 = 0
+    var unsyncedSequence: UInt64 = 0  // last sequence written but not yet synced; 0 = none
+
+    init(configuration: JournalConfiguration, nextSegment: UInt64, nextSequence: UInt64) {
+        self.configuration = configuration
+        self.nextSegment = nextSegment
+        self.nextSequence = nextSequence
+        indexPending.reserveCapacity(64 * 1024)
+    }
+
+    func currentSessionDay() -> UInt32 {
+        let seconds = Int64(utcNanoseconds() / 1_000_000_000) + configuration.sessionDayOffsetSeconds
+        return UInt32(clamping: seconds / 86_400)
+    }
+
+    /// Copies one ring entry into the segment as a numbered, checksummed record.
+    mutating func append(_ entry: JournalRingEntry, journal: Journal) throws(JournalError) {
+        let length = JournalFormat.recordLength(payloadLength: entry.payload.count)
+        if segment == nil || used + length > segment!.size {
+            try roll(journal: journal)
+        }
+        guard let file = segment, used + length <= file.size else {
+            throw JournalError(path: configuration.directory, operation: "append to", detail: "record of \(length) bytes does not fit a \(configuration.segmentBytes)-byte segment")
+        }
+        let p = file.base + used
+        let sequence = nextSequence
+        p.storeBytes(of: entry.type.rawValue.littleEndian, toByteOffset: 8, as: UInt16.self)
+        p.storeBytes(of: entry.flags.littleEndian, toByteOffset: 10, as: UInt16.self)
+        p.storeBytes(of: UInt32(entry.payload.count).littleEndian, toByteOffset: 12, as: UInt32.self)
+        p.storeBytes(of: sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: entry.timestamp.littleEndian, toByteOffset: 24, as: UInt64.self)
+        if let src = entry.payload.baseAddress, entry.payload.count > 0 {
+            (p + JournalFormat.recordHeaderSize).copyMemory(from: src, byteCount: entry.payload.count)
+        }
+        // The length goes in with the CRC, last: until then the record reads as the end of the
+        // data, so a process killed mid-copy leaves no torn record behind.
+        p.storeBytes(of: UInt32(length).littleEndian, as: UInt32.self)
+        let crc = JournalFormat.recordCRC(header: p, payload: p + JournalFormat.recordHeaderSize, payloadLength: entry.payload.count)
+        p.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
+
+        if used == JournalFormat.fileHeaderSize || (sequence - 1) % JournalFormat.indexStride == 0 {
+            appendIndex(sequence: sequence, timestamp: entry.timestamp, offset: used)
+        }
+        used += length
+        nextSequence += 1
+        unsyncedSequence = sequence
+        journal.published(written: sequence)
+        if configuration.durability == .everyRecord { try sync(journal: journal) }
+    }
+
+    mutating func appendIndex(sequence: UInt64, timestamp: UInt64, offset: Int) {
+        withUnsafeBytes(of: sequence.littleEndian) { indexPending.append(contentsOf: $0) }
+        withUnsafeBytes(of: timestamp.littleEndian) { indexPending.append(contentsOf: $0) }
+        withUnsafeBytes(of: UInt64(offset).littleEndian) { indexPending.append(contentsOf: $0) }
+    }
+
+    mutating func batchDone(now: UInt64, journal: Journal) throws(JournalError) {
+        switch configuration.durability {
+        case .everyRecord, .everyBatch: try sync(journal: journal)
+        case .interval(let ns): if now &- lastSyncAt >= ns { try sync(journal: journal) }
+        case .onClose: break
+        }
+    }
+
+    mutating func idleTick(now: UInt64, journal: Journal) {
+        if case .interval(let ns) = configuration.durability, unsyncedSequence != 0, now &- lastSyncAt >= ns {
+            do throws(JournalError) { try sync(journal: journal) } catch { journal.fail(error) }
+        }
+        // A new session day rolls even when nothing is being written.
+        if segment != nil, currentSessionDay() != sessionDay, unsyncedSequence == 0 {
+            do throws(JournalError) { try closeSegment(journal: journal) } catch { journal.fail(error) }
+        }
+    }
+
+    /// Writes the segment's new bytes and the pending index entries back to the disk and waits.
+    mutating func sync(journal: Journal) throws(JournalError) {
+        let started = monotonicNanoseconds()
+        if let file = segment, used > syncedTo {
+            try file.sync(from: syncedTo, to: used)
+            syncedTo = used
+        }
+        try flushIndex(sync: true)
+        lastSyncAt = monotonicNanoseconds()
+        if unsyncedSequence != 0 {
+            journal.published(durable: unsyncedSequence, syncNanoseconds: lastSyncAt &- started)
+            unsyncedSequence = 0
+        }
+    }
+
+    mutating func flushIndex(sync: Bool) throws(JournalError) {
+        guard indexFD >= 0, !indexPending.isEmpty else { return }
+        let path = segment.map { JournalReader.indexPath(forSegment: $0.path) } ?? configuration.directory
+        let ok = indexPending.withUnsafeBytes { raw -> Bool in
+            var off = 0
+            while off < raw.count {
+                let n = write(indexFD, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if Glibc.errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
+        }
+        guard ok else { throw JournalError(path: path, operation: "write index", errno: Glibc.errno) }
+        indexPending.removeAll(keepingCapacity: true)
+        if sync && fdatasync(indexFD) != 0 { throw JournalError(path: path, operation: "fdatasync index", errno: Glibc.errno) }
+    }
+
+    /// Closes the open segment (if any) and opens the next one.
+    mutating func roll(journal: Journal) throws(JournalError) {
+        try closeSegment(journal: journal)
+        let day = currentSessionDay()
+        let name = JournalFormat.segmentName(sessionDay: day, segment: nextSegment)
+        let path = configuration.directory + "/" + name
+        let file = try MappedFile.create(path: path, size: configuration.segmentBytes)
+        let header = JournalSegmentHeader(
+            segment: nextSegment, firstSequence: nextSequence, createdUTCNanoseconds: utcNanoseconds(), sessionDay: day)
+        header.write(to: file.base)
+        try file.sync(from: 0, to: JournalFormat.fileHeaderSize)
+        let indexPath = JournalReader.indexPath(forSegment: path)
+        let fd = Glibc.open(indexPath, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw JournalError(path: indexPath, operation: "create index", errno: Glibc.errno) }
+        syncDirectory(configuration.directory)
+        segment = file
+        segmentHeader = header
+        indexFD = fd
+        used = JournalFormat.fileHeaderSize
+        syncedTo = used
+        sessionDay = day
+        nextSegment += 1
+        journal.rolled(to: path)
+    }
+
+    /// Syncs the open segment, trims it to its data and closes it.
+    mutating func closeSegment(journal: Journal) throws(JournalError) {
+        guard let file = segment else { return }
+        try sync(journal: journal)
+        try file.close(trimmingTo: used)
+        if indexFD >= 0 { Glibc.close(indexFD) }
+        indexFD = -1
+        segment = nil
+        segmentHeader = nil
+    }
+
+    mutating func close(journal: Journal) throws(JournalError) {
+        try closeSegment(journal: journal)
+    }
+}
