@@ -129,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "vega",
             dependencies: [
-                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData",
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaJournal",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -176,7 +176,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",
-            dependencies: ["vega", "VegaHardware"],
+            dependencies: ["vega", "VegaHardware", "VegaJournal"],
             swiftSettings: swiftSettings),
     ]
 )
