@@ -55,6 +55,15 @@ let package = Package(
             ],
             path: "Benchmarks/MarketDataBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The journal: the lane's cost per record and the records/s a disk sustains.
+        .executableTarget(
+            name: "JournalBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaJournal", package: "Vega"),
+            ],
+            path: "Benchmarks/JournalBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [

@@ -1,0 +1,94 @@
+// The journal's two costs: what the lane pays per record (an append into the ring while the
+// writer drains it on another thread), and what the disk sustains (records/s from append to a
+// synced segment under the every-batch policy). README.md in this package has the figures.
+import Benchmark
+import Glibc
+import Synchronization
+import VegaJournal
+
+/// A ring with a thread draining it (and discarding), as the writer would without the disk.
+final class DrainedRing: @unchecked Sendable {
+    let ring = JournalRing(capacity: 1 << 22)
+    let stop = Atomic<Bool>(false)
+    var thread = pthread_t()
+
+    func start() {
+        let box = Unmanaged.passRetained(self)
+        pthread_create(&thread, nil, { raw in
+            let me = Unmanaged<DrainedRing>.fromOpaque(raw!).takeRetainedValue()
+            while !me.stop.load(ordering: .relaxed) {
+                if me.ring.drain({ blackHole($0.payload.count) }) == 0 { sched_yield() }
+            }
+            return nil
+        }, box.toOpaque())
+    }
+
+    func finish() {
+        stop.store(true, ordering: .relaxed)
+        pthread_join(thread, nil)
+    }
+}
+
+nonisolated(unsafe) var drained: DrainedRing?
+nonisolated(unsafe) var payload64 = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 8)
+
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .throughput, .mallocCountTotal],
+        timeUnits: .nanoseconds,
+        warmupIterations: 3,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000)
+
+    Benchmark("empty", configuration: .init(scalingFactor: .kilo)) { benchmark in
+        for i in benchmark.scaledIterations { blackHole(i) }
+    }
+
+    // The lane's cost of journaling one 64-byte record: copy into the ring, publish the tail.
+    // A full ring (the drainer fell behind) is retried, so a slow drainer shows here.
+    Benchmark(
+        "journal-append-64B",
+        configuration: .init(
+            scalingFactor: .kilo,
+            thresholds: [.mallocCountTotal: .init(absolute: [.p0: 0, .p25: 0, .p50: 0, .p75: 0, .p90: 0, .p99: 0, .p100: 0])],
+            setup: {
+                payload64.initializeMemory(as: UInt8.self, repeating: 0x5A)
+                drained = DrainedRing()
+                drained!.start()
+            },
+            teardown: {
+                drained?.finish()
+                drained = nil
+            })
+    ) { benchmark in
+        let d = drained!
+        let bytes = UnsafeRawBufferPointer(payload64)
+        for i in benchmark.scaledIterations {
+            while !d.ring.tryAppend(type: .marketDataFrame, timestamp: UInt64(i), bytes: bytes) {}
+        }
+    }
+
+    // Records per second from the lane's append to a synced segment file: one million 64-byte
+    // records per sample through a fresh journal (writer thread, every-batch durability),
+    // including the final sync and the segment trim.
+    Benchmark(
+        "journal-to-disk-every-batch-64B",
+        configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
+        let dir = "/tmp/vega-journal-bench-\(getpid())"
+        _ = system("rm -rf '\(dir)'")
+        var config = JournalConfiguration(directory: dir)
+        config.durability = .everyBatch
+        config.ringBytes = 64 << 20
+        config.segmentBytes = 256 << 20
+        guard let journal = try? Journal.open(config), (try? journal.start()) != nil else { fatalError("cannot open \(dir)") }
+        let bytes = UnsafeRawBufferPointer(payload64)
+        benchmark.startMeasurement()
+        for i in benchmark.scaledIterations {
+            while !journal.ring.tryAppend(type: .marketDataFrame, timestamp: UInt64(i), bytes: bytes) { sched_yield() }
+        }
+        try? journal.close()
+        benchmark.stopMeasurement()
+        _ = system("rm -rf '\(dir)'")
+    }
+}
