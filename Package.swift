@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "VegaTrading", targets: ["VegaTrading"]),
         .library(name: "VegaStrategy", targets: ["VegaStrategy"]),
         .library(name: "VegaJournal", targets: ["VegaJournal"]),
+        .library(name: "VegaVenue", targets: ["VegaVenue"]),
     ],
     traits: [
         .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
@@ -126,6 +127,14 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
+        // The venue simulator: price-time matching, ITCH/MoldUDP64 publication, OUCH/FIX acceptors.
+        .target(
+            name: "VegaVenue",
+            dependencies: [
+                "VegaCore", "VegaMarketData",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
         .executableTarget(
             name: "vega",
             dependencies: [
@@ -173,6 +182,10 @@ let package = Package(
         .testTarget(
             name: "VegaJournalTests",
             dependencies: ["VegaCore", "VegaJournal", "CVegaSys"],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaVenueTests",
+            dependencies: ["VegaCore", "VegaVenue"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",
