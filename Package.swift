@@ -185,7 +185,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaVenueTests",
-            dependencies: ["VegaCore", "VegaVenue"],
+            dependencies: ["VegaCore", "VegaMarketData", "VegaVenue"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",

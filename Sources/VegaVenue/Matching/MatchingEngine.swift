@@ -277,14 +277,14 @@ public struct MatchingEngine {
             byToken[FirmToken(firm: firm, token: newToken)] = reference
             orders[Int(i)].token = newToken
             events.append(.replaced(oldReference: reference, newReference: reference, token: newToken, previousToken: previousToken,
-                                    firm: firm, locate: o.locate, side: o.side, price: price, quantity: quantity, keptPriority: true))
+                                    firm: firm, locate: o.locate, side: o.side, price: price, quantity: quantity, previousQuantity: o.quantity, keptPriority: true))
             return
         }
         unlink(at: i, removeFromIndexes: true)
         let newReference = nextReference
         nextReference += 1
         events.append(.replaced(oldReference: reference, newReference: newReference, token: newToken, previousToken: previousToken,
-                                firm: firm, locate: o.locate, side: o.side, price: price, quantity: quantity, keptPriority: false))
+                                firm: firm, locate: o.locate, side: o.side, price: price, quantity: quantity, previousQuantity: o.quantity, keptPriority: false))
         let request = VenueOrderRequest(token: newToken, firm: firm, locate: o.locate, side: o.side, price: price,
                                         quantity: quantity, timeInForce: .day, postOnly: false, selfMatch: o.selfMatch)
         execute(request, reference: newReference, into: &events)

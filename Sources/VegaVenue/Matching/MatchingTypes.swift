@@ -145,7 +145,7 @@ public enum VenueEvent: Sendable, Equatable {
     /// A resting order was replaced. `keptPriority`: same price, smaller size (ITCH Order Cancel
     /// of the difference on the old reference); otherwise a new reference at the back of the
     /// queue (ITCH Order Replace old → new).
-    case replaced(oldReference: UInt64, newReference: UInt64, token: UInt64, previousToken: UInt64, firm: UInt32, locate: UInt16, side: Side, price: Price4, quantity: UInt32, keptPriority: Bool)
+    case replaced(oldReference: UInt64, newReference: UInt64, token: UInt64, previousToken: UInt64, firm: UInt32, locate: UInt16, side: Side, price: Price4, quantity: UInt32, previousQuantity: UInt32, keptPriority: Bool)
     /// Trading in an instrument stopped or resumed (ITCH Trading Action).
     case tradingStatus(locate: UInt16, halted: Bool)
 }
