@@ -154,6 +154,7 @@ public final class Journal: @unchecked Sendable {
         while !stopRequested.load(ordering: .acquiring) {
             if drainOnce() == 0 {
                 state.idleTick(now: monotonicNanoseconds(), journal: self)
+                published(written: state.nextSequence - 1)
                 var ts = timespec(tv_sec: 0, tv_nsec: configuration.idleSleepNanoseconds)
                 nanosleep(&ts, nil)
             }
@@ -170,15 +171,21 @@ public final class Journal: @unchecked Sendable {
             return ring.drain(limit: configuration.maximumBatch) { _ in }
         }
         var error: JournalError? = nil
+        // Work on a local copy of the writer's state for the whole batch: a class's stored
+        // property would pay a dynamic exclusivity check on every record.
+        var local = WriterState.placeholder
+        swap(&local, &state)
+        defer { swap(&local, &state) }
         let n = ring.drain(limit: configuration.maximumBatch) { entry in
             guard error == nil else { return }
             do throws(JournalError) {
-                try state.append(entry, journal: self)
+                try local.append(entry, journal: self)
             } catch let e { error = e }
         }
         if n > 0 {
+            published(written: local.nextSequence - 1)
             do throws(JournalError) {
-                try state.batchDone(now: monotonicNanoseconds(), journal: self)
+                try local.batchDone(now: monotonicNanoseconds(), journal: self)
             } catch let e { error = error ?? e }
             statistics.withLock { $0.batches += 1; $0.records += UInt64(n) }
         }
@@ -188,6 +195,7 @@ public final class Journal: @unchecked Sendable {
 
     private func finish() {
         do throws(JournalError) { try state.close(journal: self) } catch { fail(error) }
+        published(written: state.nextSequence - 1)
     }
 
     func fail(_ error: JournalError) {

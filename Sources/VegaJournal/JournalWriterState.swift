@@ -15,12 +15,15 @@ struct WriterState {
     var lastSyncAt: UInt64 = 0
     var unsyncedSequence: UInt64 = 0  // last sequence written but not yet synced; 0 = none
 
-    init(configuration: JournalConfiguration, nextSegment: UInt64, nextSequence: UInt64) {
+    init(configuration: JournalConfiguration, nextSegment: UInt64, nextSequence: UInt64, reserve: Bool = true) {
         self.configuration = configuration
         self.nextSegment = nextSegment
         self.nextSequence = nextSequence
-        indexPending.reserveCapacity(64 * 1024)
+        if reserve { indexPending.reserveCapacity(64 * 1024) }
     }
+
+    /// Stands in for the real state while the writer works on a local copy (allocates nothing).
+    static var placeholder: WriterState { WriterState(configuration: JournalConfiguration(directory: ""), nextSegment: 0, nextSequence: 1, reserve: false) }
 
     func currentSessionDay() -> UInt32 {
         let seconds = Int64(utcNanoseconds() / 1_000_000_000) + configuration.sessionDayOffsetSeconds
@@ -58,8 +61,10 @@ struct WriterState {
         used += length
         nextSequence += 1
         unsyncedSequence = sequence
-        journal.published(written: sequence)
-        if configuration.durability == .everyRecord { try sync(journal: journal) }
+        if configuration.durability == .everyRecord {
+            journal.published(written: sequence)
+            try sync(journal: journal)
+        }
     }
 
     mutating func appendIndex(sequence: UInt64, timestamp: UInt64, offset: Int) {
