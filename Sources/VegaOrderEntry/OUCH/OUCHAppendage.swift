@@ -1,45 +1,54 @@
 import VegaCore
 
-/// An OUCH 5.0 option tag (Appendix B) and the size of its value.
+/// An OUCH 5.0 option tag (Appendix B) and the size of its value (a struct over the byte, so
+/// every member is inlinable; see OUCHFieldValues.swift).
 ///
 /// Tags the appendix does not list are not errors: a venue may add options (the 2024 revision
 /// added some), so the decoder skips them by their element length and never interprets them.
 @frozen
-public enum OUCHOptionTag: UInt8, Sendable, BitwiseCopyable, CaseIterable {
-    case secondaryOrdRefNum = 1  // Numeric 8
-    case firm = 2  // Alpha 4
-    case minQty = 3  // Integer 4
-    case customerType = 4  // Char 1
-    case maxFloor = 5  // Integer 4
-    case priceType = 6  // Char 1
-    case pegOffset = 7  // Signed Price 4
-    case discretionPrice = 9  // Price 8
-    case discretionPriceType = 10  // Alpha 1
-    case discretionPegOffset = 11  // Signed Price 4
-    case postOnly = 12  // Alpha 1
-    case randomReserves = 13  // Integer 4
-    case route = 14  // Alpha 4
-    case expireTime = 15  // Integer 4 (seconds to live, < 86,400)
-    case tradeNow = 16  // Alpha 1
-    case handleInst = 17  // Alpha 1
-    case bboWeightIndicator = 18  // Alpha 1
-    case displayQuantity = 22  // Numeric 4
-    case displayPrice = 23  // Price 8
-    case groupID = 24  // Numeric 2
-    case sharesLocated = 25  // Alpha 1
+public struct OUCHOptionTag: RawRepresentable, Sendable, Hashable, BitwiseCopyable {
+    public var rawValue: UInt8
 
-    /// The value's size in bytes (Appendix B "Size": the value alone, not the TagValue element).
+    @inlinable @inline(__always)
+    public init(rawValue: UInt8) { self.rawValue = rawValue }
+
+    @inlinable public static var secondaryOrdRefNum: Self { Self(rawValue: 1) }  // Numeric 8
+    @inlinable public static var firm: Self { Self(rawValue: 2) }  // Alpha 4
+    @inlinable public static var minQty: Self { Self(rawValue: 3) }  // Integer 4
+    @inlinable public static var customerType: Self { Self(rawValue: 4) }  // Char 1
+    @inlinable public static var maxFloor: Self { Self(rawValue: 5) }  // Integer 4
+    @inlinable public static var priceType: Self { Self(rawValue: 6) }  // Char 1
+    @inlinable public static var pegOffset: Self { Self(rawValue: 7) }  // Signed Price 4
+    @inlinable public static var discretionPrice: Self { Self(rawValue: 9) }  // Price 8
+    @inlinable public static var discretionPriceType: Self { Self(rawValue: 10) }  // Alpha 1
+    @inlinable public static var discretionPegOffset: Self { Self(rawValue: 11) }  // Signed Price 4
+    @inlinable public static var postOnly: Self { Self(rawValue: 12) }  // Alpha 1
+    @inlinable public static var randomReserves: Self { Self(rawValue: 13) }  // Integer 4
+    @inlinable public static var route: Self { Self(rawValue: 14) }  // Alpha 4
+    @inlinable public static var expireTime: Self { Self(rawValue: 15) }  // Integer 4 (seconds to live, < 86,400)
+    @inlinable public static var tradeNow: Self { Self(rawValue: 16) }  // Alpha 1
+    @inlinable public static var handleInst: Self { Self(rawValue: 17) }  // Alpha 1
+    @inlinable public static var bboWeightIndicator: Self { Self(rawValue: 18) }  // Alpha 1
+    @inlinable public static var displayQuantity: Self { Self(rawValue: 22) }  // Numeric 4
+    @inlinable public static var displayPrice: Self { Self(rawValue: 23) }  // Price 8
+    @inlinable public static var groupID: Self { Self(rawValue: 24) }  // Numeric 2
+    @inlinable public static var sharesLocated: Self { Self(rawValue: 25) }  // Alpha 1
+
+    /// The value's size in bytes (Appendix B "Size": the value alone, not the TagValue element), or
+    /// `nil` for a tag the appendix does not list.
     @inlinable
-    public var valueSize: Int {
-        switch self {
-        case .secondaryOrdRefNum, .discretionPrice, .displayPrice: return 8
-        case .firm, .minQty, .maxFloor, .pegOffset, .discretionPegOffset, .randomReserves, .route,
-             .expireTime, .displayQuantity: return 4
-        case .groupID: return 2
-        case .customerType, .priceType, .discretionPriceType, .postOnly, .tradeNow, .handleInst,
-             .bboWeightIndicator, .sharesLocated: return 1
+    public var valueSize: Int? {
+        switch rawValue {
+        case 1, 9, 23: return 8
+        case 2, 3, 5, 7, 11, 13, 14, 15, 22: return 4
+        case 24: return 2
+        case 4, 6, 10, 12, 16, 17, 18, 25: return 1
+        default: return nil
         }
     }
+
+    /// Every tag Appendix B lists.
+    public static var allCases: [Self] { [1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 22, 23, 24, 25].map { Self(rawValue: $0) } }
 }
 
 /// A zero-copy view of a message's optional appendage: TagValue elements, each
@@ -72,7 +81,7 @@ public struct OUCHAppendage: BitwiseCopyable {
         while offset < count {
             let length = Int(base._ouchU8(offset))
             guard length >= 1, offset + 1 + length <= count else { return false }
-            if let tag = OUCHOptionTag(rawValue: base._ouchU8(offset + 1)), tag.valueSize != length - 1 {
+            if let size = OUCHOptionTag(rawValue: base._ouchU8(offset + 1)).valueSize, size != length - 1 {
                 return false
             }
             offset += 1 + length
@@ -176,7 +185,7 @@ public struct OUCHAppendageWriter {
     /// venue options); `value` is copied as is.
     @inlinable @discardableResult
     public mutating func appendUnknown(tag: UInt8, value: UnsafeRawBufferPointer) -> Bool {
-        guard OUCHOptionTag(rawValue: tag) == nil, let v = _element(tag, size: value.count) else { return false }
+        guard OUCHOptionTag(rawValue: tag).valueSize == nil, let v = _element(tag, size: value.count) else { return false }
         if let src = value.baseAddress { v.copyMemory(from: src, byteCount: value.count) }
         return true
     }

@@ -1,3 +1,10 @@
+/// The outcome of validating one message: a zero-copy view, or the reason it was refused.
+@frozen
+public enum OUCHDecoded<Message: BitwiseCopyable>: BitwiseCopyable {
+    case message(Message)
+    case rejected(OUCHDecodeError)
+}
+
 /// A decoded inbound (client → venue) OUCH 5.0 message: a zero-copy view over the caller's bytes.
 @frozen
 public enum OUCHInboundMessage: BitwiseCopyable {
@@ -48,153 +55,175 @@ public struct OUCHDecoder: Sendable {
     /// Decodes one inbound message and counts the outcome; `nil` means refused (see `lastError`).
     @inlinable
     public mutating func decodeInbound(_ bytes: UnsafeRawBufferPointer) -> OUCHInboundMessage? {
-        do {
-            let m = try Self.parseInbound(bytes)
-            counters.decoded &+= 1
-            return m
-        } catch {
-            counters.count(error)
-            return nil
+        switch Self.validateInbound(bytes) {
+        case .message(let m): counters.decoded &+= 1; return m
+        case .rejected(let reason): counters.count(reason); return nil
         }
     }
 
     /// Decodes one outbound message and counts the outcome; `nil` means refused.
     @inlinable
     public mutating func decodeOutbound(_ bytes: UnsafeRawBufferPointer) -> OUCHOutboundMessage? {
-        do {
-            let m = try Self.parseOutbound(bytes)
-            counters.decoded &+= 1
-            return m
-        } catch {
-            counters.count(error)
-            return nil
+        switch Self.validateOutbound(bytes) {
+        case .message(let m): counters.decoded &+= 1; return m
+        case .rejected(let reason): counters.count(reason); return nil
         }
     }
 
-    /// Checks a message with a fixed part and an appendage: returns its total length or throws.
+    /// Checks a message with a fixed part and an appendage: its appendage length, or -1 when
+    /// truncated, -2 when too long.
     @inlinable @inline(__always)
-    static func _withAppendage(_ p: UnsafeRawPointer, _ count: Int, fixed: Int) throws(OUCHDecodeError) -> Int {
-        guard count >= fixed else { throw .truncated }
+    static func _withAppendage(_ p: UnsafeRawPointer, _ count: Int, fixed: Int) -> Int {
+        guard count >= fixed else { return -1 }
         let appendage = Int(p._ouchU16(fixed - 2))
-        guard count >= fixed + appendage else { throw .truncated }
-        guard count == fixed + appendage else { throw .badLength }
+        guard count >= fixed + appendage else { return -1 }
+        guard count == fixed + appendage else { return -2 }
         return appendage
     }
 
     @inlinable @inline(__always)
-    static func _fixed(_ count: Int, _ length: Int) throws(OUCHDecodeError) {
-        guard count >= length else { throw .truncated }
-        guard count == length else { throw .badLength }
+    static func _fixed(_ count: Int, _ length: Int) -> OUCHDecodeError? {
+        if count < length { return .truncated }
+        if count > length { return .badLength }
+        return nil
     }
 
     @inlinable @inline(__always)
-    static func _appendage(_ p: UnsafeRawPointer, fixed: Int, length: Int) throws(OUCHDecodeError) {
-        if length > 0 && !OUCHAppendage.validate(p + fixed, count: length) { throw .badAppendage }
+    static func _appendageOK(_ p: UnsafeRawPointer, fixed: Int, length: Int) -> Bool {
+        length == 0 || OUCHAppendage.validate(p + fixed, count: length)
     }
 
     /// The checks of `decodeInbound` without counting. Typed throws: no allocation, no existential.
     @inlinable
     public static func parseInbound(_ bytes: UnsafeRawBufferPointer) throws(OUCHDecodeError) -> OUCHInboundMessage {
+        switch validateInbound(bytes) {
+        case .message(let m): return m
+        case .rejected(let reason): throw reason
+        }
+    }
+
+    /// The checks of `decodeInbound` without counting, as a value: what the lane uses (no throw, so no
+    /// runtime error hook even in debug builds).
+    @inlinable
+    public static func validateInbound(_ bytes: UnsafeRawBufferPointer) -> OUCHDecoded<OUCHInboundMessage> {
         let count = bytes.count
-        guard count > 0, let p = bytes.baseAddress else { throw .truncated }
+        guard count > 0, let p = bytes.baseAddress else { return .rejected(.truncated) }
         switch p._ouchU8(0) {
         case OUCHEnterOrder.type:
-            let a = try _withAppendage(p, count, fixed: OUCHEnterOrder.fixedLength)
-            guard OUCHEnterOrderView._check(p) else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHEnterOrder.fixedLength, length: a)
-            return .enterOrder(OUCHEnterOrderView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHEnterOrder.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHEnterOrderView._check(p) else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHEnterOrder.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.enterOrder(OUCHEnterOrderView(unchecked: p, count: count)))
         case OUCHReplaceOrder.type:
-            let a = try _withAppendage(p, count, fixed: OUCHReplaceOrder.fixedLength)
-            guard OUCHReplaceOrderView._check(p) else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHReplaceOrder.fixedLength, length: a)
-            return .replaceOrder(OUCHReplaceOrderView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHReplaceOrder.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHReplaceOrderView._check(p) else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHReplaceOrder.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.replaceOrder(OUCHReplaceOrderView(unchecked: p, count: count)))
         case OUCHCancelOrder.type:
-            try _fixed(count, OUCHCancelOrder.length)
-            return .cancelOrder(OUCHCancelOrderView(unchecked: p))
+            if let e = _fixed(count, OUCHCancelOrder.length) { return .rejected(e) }
+            return .message(.cancelOrder(OUCHCancelOrderView(unchecked: p)))
         case OUCHModifyOrder.type:
-            try _fixed(count, OUCHModifyOrder.length)
-            guard OUCHSide(rawValue: p._ouchU8(5)) != nil else { throw .badEnumValue }
-            return .modifyOrder(OUCHModifyOrderView(unchecked: p))
+            if let e = _fixed(count, OUCHModifyOrder.length) { return .rejected(e) }
+            guard OUCHSide(rawValue: p._ouchU8(5)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.modifyOrder(OUCHModifyOrderView(unchecked: p)))
         case OUCHMassCancel.type:
-            let a = try _withAppendage(p, count, fixed: OUCHMassCancel.fixedLength)
-            try _appendage(p, fixed: OUCHMassCancel.fixedLength, length: a)
-            return .massCancel(OUCHMassCancelView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHMassCancel.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            if !_appendageOK(p, fixed: OUCHMassCancel.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.massCancel(OUCHMassCancelView(unchecked: p, count: count)))
         case OUCHAccountQueryRequest.type:
-            try _fixed(count, OUCHAccountQueryRequest.length)
-            return .accountQuery
+            if let e = _fixed(count, OUCHAccountQueryRequest.length) { return .rejected(e) }
+            return .message(.accountQuery)
         default:
-            throw .unknownType
+            return .rejected(.unknownType)
         }
     }
 
     /// The checks of `decodeOutbound` without counting.
     @inlinable
     public static func parseOutbound(_ bytes: UnsafeRawBufferPointer) throws(OUCHDecodeError) -> OUCHOutboundMessage {
+        switch validateOutbound(bytes) {
+        case .message(let m): return m
+        case .rejected(let reason): throw reason
+        }
+    }
+
+    /// The checks of `decodeOutbound` without counting, as a value: what the lane uses (no throw, so no
+    /// runtime error hook even in debug builds).
+    @inlinable
+    public static func validateOutbound(_ bytes: UnsafeRawBufferPointer) -> OUCHDecoded<OUCHOutboundMessage> {
         let count = bytes.count
-        guard count > 0, let p = bytes.baseAddress else { throw .truncated }
+        guard count > 0, let p = bytes.baseAddress else { return .rejected(.truncated) }
         switch p._ouchU8(0) {
         case OUCHOrderExecuted.type:  // first: the message a trading lane sees most after acceptances
-            let a = try _withAppendage(p, count, fixed: OUCHOrderExecuted.fixedLength)
-            guard OUCHLiquidityFlag(rawValue: p._ouchU8(25)) != nil else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHOrderExecuted.fixedLength, length: a)
-            return .orderExecuted(OUCHOrderExecutedView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHOrderExecuted.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHLiquidityFlag(rawValue: p._ouchU8(25)).isValid else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHOrderExecuted.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.orderExecuted(OUCHOrderExecutedView(unchecked: p, count: count)))
         case OUCHOrderAccepted.type:
-            let a = try _withAppendage(p, count, fixed: OUCHOrderAccepted.fixedLength)
-            guard OUCHOrderAcceptedView._check(p) else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHOrderAccepted.fixedLength, length: a)
-            return .orderAccepted(OUCHOrderAcceptedView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHOrderAccepted.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHOrderAcceptedView._check(p) else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHOrderAccepted.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.orderAccepted(OUCHOrderAcceptedView(unchecked: p, count: count)))
         case OUCHOrderCanceled.type:
-            try _fixed(count, OUCHOrderCanceled.length)
-            guard OUCHCancelReason(rawValue: p._ouchU8(17)) != nil else { throw .badEnumValue }
-            return .orderCanceled(OUCHOrderCanceledView(unchecked: p))
+            if let e = _fixed(count, OUCHOrderCanceled.length) { return .rejected(e) }
+            guard OUCHCancelReason(rawValue: p._ouchU8(17)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.orderCanceled(OUCHOrderCanceledView(unchecked: p)))
         case OUCHOrderReplaced.type:
-            let a = try _withAppendage(p, count, fixed: OUCHOrderReplaced.fixedLength)
-            guard OUCHOrderReplacedView._check(p) else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHOrderReplaced.fixedLength, length: a)
-            return .orderReplaced(OUCHOrderReplacedView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHOrderReplaced.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHOrderReplacedView._check(p) else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHOrderReplaced.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.orderReplaced(OUCHOrderReplacedView(unchecked: p, count: count)))
         case OUCHSystemEvent.type:
-            try _fixed(count, OUCHSystemEvent.length)
-            guard OUCHEventCode(rawValue: p._ouchU8(9)) != nil else { throw .badEnumValue }
-            return .systemEvent(OUCHSystemEventView(unchecked: p))
+            if let e = _fixed(count, OUCHSystemEvent.length) { return .rejected(e) }
+            guard OUCHEventCode(rawValue: p._ouchU8(9)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.systemEvent(OUCHSystemEventView(unchecked: p)))
         case OUCHAIQCanceled.type:
-            try _fixed(count, OUCHAIQCanceled.length)
+            if let e = _fixed(count, OUCHAIQCanceled.length) { return .rejected(e) }
             // 3.5: "For an AIQ Cancel message, this value will always be 'Q'".
             guard p._ouchU8(17) == OUCHCancelReason.selfMatchPrevention.rawValue,
-                  OUCHLiquidityFlag(rawValue: p._ouchU8(30)) != nil else { throw .badEnumValue }
-            return .aiqCanceled(OUCHAIQCanceledView(unchecked: p))
+                  OUCHLiquidityFlag(rawValue: p._ouchU8(30)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.aiqCanceled(OUCHAIQCanceledView(unchecked: p)))
         case OUCHBrokenTrade.type:
-            try _fixed(count, OUCHBrokenTrade.length)
-            guard OUCHBrokenTradeReason(rawValue: p._ouchU8(21)) != nil else { throw .badEnumValue }
-            return .brokenTrade(OUCHBrokenTradeView(unchecked: p))
+            if let e = _fixed(count, OUCHBrokenTrade.length) { return .rejected(e) }
+            guard OUCHBrokenTradeReason(rawValue: p._ouchU8(21)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.brokenTrade(OUCHBrokenTradeView(unchecked: p)))
         case OUCHOrderRejected.type:
-            try _fixed(count, OUCHOrderRejected.length)
-            guard OUCHRejectReason(rawValue: p._ouchU16(13)).isKnown else { throw .badEnumValue }
-            return .orderRejected(OUCHOrderRejectedView(unchecked: p))
+            if let e = _fixed(count, OUCHOrderRejected.length) { return .rejected(e) }
+            guard OUCHRejectReason(rawValue: p._ouchU16(13)).isKnown else { return .rejected(.badEnumValue) }
+            return .message(.orderRejected(OUCHOrderRejectedView(unchecked: p)))
         case OUCHCancelNotice.pendingType, OUCHCancelNotice.rejectType:
-            try _fixed(count, OUCHCancelNotice.length)
-            return .cancelNotice(OUCHCancelNoticeView(unchecked: p))
+            if let e = _fixed(count, OUCHCancelNotice.length) { return .rejected(e) }
+            return .message(.cancelNotice(OUCHCancelNoticeView(unchecked: p)))
         case OUCHPriorityUpdate.type:
-            try _fixed(count, OUCHPriorityUpdate.length)
-            guard OUCHDisplay(rawValue: p._ouchU8(21)) != nil else { throw .badEnumValue }
-            return .priorityUpdate(OUCHPriorityUpdateView(unchecked: p))
+            if let e = _fixed(count, OUCHPriorityUpdate.length) { return .rejected(e) }
+            guard OUCHDisplay(rawValue: p._ouchU8(21)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.priorityUpdate(OUCHPriorityUpdateView(unchecked: p)))
         case OUCHOrderModified.type:
-            try _fixed(count, OUCHOrderModified.length)
-            guard OUCHSide(rawValue: p._ouchU8(13)) != nil else { throw .badEnumValue }
-            return .orderModified(OUCHOrderModifiedView(unchecked: p))
+            if let e = _fixed(count, OUCHOrderModified.length) { return .rejected(e) }
+            guard OUCHSide(rawValue: p._ouchU8(13)).isValid else { return .rejected(.badEnumValue) }
+            return .message(.orderModified(OUCHOrderModifiedView(unchecked: p)))
         case OUCHOrderRestated.type:
-            let a = try _withAppendage(p, count, fixed: OUCHOrderRestated.fixedLength)
-            guard OUCHRestatedReason(rawValue: p._ouchU8(13)) != nil else { throw .badEnumValue }
-            try _appendage(p, fixed: OUCHOrderRestated.fixedLength, length: a)
-            return .orderRestated(OUCHOrderRestatedView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHOrderRestated.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            guard OUCHRestatedReason(rawValue: p._ouchU8(13)).isValid else { return .rejected(.badEnumValue) }
+            if !_appendageOK(p, fixed: OUCHOrderRestated.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.orderRestated(OUCHOrderRestatedView(unchecked: p, count: count)))
         case OUCHAccountQueryResponse.type:
-            try _fixed(count, OUCHAccountQueryResponse.length)
-            return .accountQueryResponse(OUCHAccountQueryResponseView(unchecked: p))
+            if let e = _fixed(count, OUCHAccountQueryResponse.length) { return .rejected(e) }
+            return .message(.accountQueryResponse(OUCHAccountQueryResponseView(unchecked: p)))
         case OUCHMassCancelResponse.type:
-            let a = try _withAppendage(p, count, fixed: OUCHMassCancelResponse.fixedLength)
-            try _appendage(p, fixed: OUCHMassCancelResponse.fixedLength, length: a)
-            return .massCancelResponse(OUCHMassCancelResponseView(unchecked: p, count: count))
+            let a = _withAppendage(p, count, fixed: OUCHMassCancelResponse.fixedLength)
+            if a < 0 { return .rejected(a == -1 ? .truncated : .badLength) }
+            if !_appendageOK(p, fixed: OUCHMassCancelResponse.fixedLength, length: a) { return .rejected(.badAppendage) }
+            return .message(.massCancelResponse(OUCHMassCancelResponseView(unchecked: p, count: count)))
         default:
-            throw .unknownType
+            return .rejected(.unknownType)
         }
     }
 }

@@ -11,8 +11,8 @@ import VegaCore
 /// Enter Order ('O', 47 bytes + appendage).
 @frozen
 public struct OUCHEnterOrder: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x4F
-    public static let fixedLength = 47
+    @inlinable public static var type: UInt8 { 0x4F }
+    @inlinable public static var fixedLength: Int { 47 }
 
     public var userRefNum: UInt32
     public var side: OUCHSide
@@ -65,15 +65,15 @@ public struct OUCHEnterOrderView: BitwiseCopyable {
     @inlinable public init(unchecked base: UnsafeRawPointer, count: Int) { self.base = base; self.count = count }
 
     @inlinable public var userRefNum: UInt32 { base._ouchU32(1) }
-    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(5)).unsafelyUnwrapped }
+    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(5)) }
     @inlinable public var quantity: UInt32 { base._ouchU32(6) }
     @inlinable public var symbol: OUCHSymbol { OUCHSymbol(rawValue: base._ouchU64(10)) }
     @inlinable public var price: Price4 { base._ouchPrice(18) }
-    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(26)).unsafelyUnwrapped }
-    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(27)).unsafelyUnwrapped }
-    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(28)).unsafelyUnwrapped }
-    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(29)).unsafelyUnwrapped }
-    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(30)).unsafelyUnwrapped }
+    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(26)) }
+    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(27)) }
+    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(28)) }
+    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(29)) }
+    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(30)) }
     @inlinable public var clOrdID: OUCHClOrdID { base._ouchClOrdID(31) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHEnterOrder.fixedLength, count: count - OUCHEnterOrder.fixedLength)
@@ -87,9 +87,9 @@ public struct OUCHEnterOrderView: BitwiseCopyable {
     }
 
     @inlinable static func _check(_ p: UnsafeRawPointer) -> Bool {
-        OUCHSide(rawValue: p._ouchU8(5)) != nil && OUCHTimeInForce(rawValue: p._ouchU8(26)) != nil
-            && OUCHDisplay(rawValue: p._ouchU8(27)) != nil && OUCHCapacity(rawValue: p._ouchU8(28)) != nil
-            && OUCHIntermarketSweep(rawValue: p._ouchU8(29)) != nil && OUCHCrossType(rawValue: p._ouchU8(30)) != nil
+        OUCHSide(rawValue: p._ouchU8(5)).isValid && OUCHTimeInForce(rawValue: p._ouchU8(26)).isValid
+            && OUCHDisplay(rawValue: p._ouchU8(27)).isValid && OUCHCapacity(rawValue: p._ouchU8(28)).isValid
+            && OUCHIntermarketSweep(rawValue: p._ouchU8(29)).isValid && OUCHCrossType(rawValue: p._ouchU8(30)).isValid
     }
 }
 
@@ -98,8 +98,8 @@ public struct OUCHEnterOrderView: BitwiseCopyable {
 /// Replace Order Request ('U', 40 bytes + appendage).
 @frozen
 public struct OUCHReplaceOrder: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x55
-    public static let fixedLength = 40
+    @inlinable public static var type: UInt8 { 0x55 }
+    @inlinable public static var fixedLength: Int { 40 }
 
     public var origUserRefNum: UInt32
     public var userRefNum: UInt32
@@ -147,9 +147,9 @@ public struct OUCHReplaceOrderView: BitwiseCopyable {
     @inlinable public var userRefNum: UInt32 { base._ouchU32(5) }
     @inlinable public var quantity: UInt32 { base._ouchU32(9) }
     @inlinable public var price: Price4 { base._ouchPrice(13) }
-    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(21)).unsafelyUnwrapped }
-    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(22)).unsafelyUnwrapped }
-    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(23)).unsafelyUnwrapped }
+    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(21)) }
+    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(22)) }
+    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(23)) }
     @inlinable public var clOrdID: OUCHClOrdID { base._ouchClOrdID(24) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHReplaceOrder.fixedLength, count: count - OUCHReplaceOrder.fixedLength)
@@ -161,8 +161,8 @@ public struct OUCHReplaceOrderView: BitwiseCopyable {
     }
 
     @inlinable static func _check(_ p: UnsafeRawPointer) -> Bool {
-        OUCHTimeInForce(rawValue: p._ouchU8(21)) != nil && OUCHDisplay(rawValue: p._ouchU8(22)) != nil
-            && OUCHIntermarketSweep(rawValue: p._ouchU8(23)) != nil
+        OUCHTimeInForce(rawValue: p._ouchU8(21)).isValid && OUCHDisplay(rawValue: p._ouchU8(22)).isValid
+            && OUCHIntermarketSweep(rawValue: p._ouchU8(23)).isValid
     }
 }
 
@@ -171,8 +171,8 @@ public struct OUCHReplaceOrderView: BitwiseCopyable {
 /// Cancel Order Request ('X', 9 bytes): `quantity` is the new intended order size (0 cancels all).
 @frozen
 public struct OUCHCancelOrder: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x58
-    public static let length = 9
+    @inlinable public static var type: UInt8 { 0x58 }
+    @inlinable public static var length: Int { 9 }
 
     public var userRefNum: UInt32
     public var quantity: UInt32
@@ -205,8 +205,8 @@ public struct OUCHCancelOrderView: BitwiseCopyable {
 /// Modify Order Request ('M', 10 bytes): a new side (S↔E↔T only) and intended size, keeping priority.
 @frozen
 public struct OUCHModifyOrder: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x4D
-    public static let length = 10
+    @inlinable public static var type: UInt8 { 0x4D }
+    @inlinable public static var length: Int { 10 }
 
     public var userRefNum: UInt32
     public var side: OUCHSide
@@ -234,7 +234,7 @@ public struct OUCHModifyOrderView: BitwiseCopyable {
     public let base: UnsafeRawPointer
     @inlinable public init(unchecked base: UnsafeRawPointer) { self.base = base }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(1) }
-    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(5)).unsafelyUnwrapped }
+    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(5)) }
     @inlinable public var quantity: UInt32 { base._ouchU32(6) }
     @inlinable public var message: OUCHModifyOrder { OUCHModifyOrder(userRefNum: userRefNum, side: side, quantity: quantity) }
 }
@@ -245,8 +245,8 @@ public struct OUCHModifyOrderView: BitwiseCopyable {
 /// account, in `symbol` unless it is blank; the appendage may narrow it further (side, group).
 @frozen
 public struct OUCHMassCancel: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x43
-    public static let fixedLength = 19
+    @inlinable public static var type: UInt8 { 0x43 }
+    @inlinable public static var fixedLength: Int { 19 }
 
     public var userRefNum: UInt32
     public var firm: OUCHFirm
@@ -288,8 +288,8 @@ public struct OUCHMassCancelView: BitwiseCopyable {
 /// Account Query Request ('Q', 1 byte): asks for the next usable UserRefNum after a restart.
 @frozen
 public struct OUCHAccountQueryRequest: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x51
-    public static let length = 1
+    @inlinable public static var type: UInt8 { 0x51 }
+    @inlinable public static var length: Int { 1 }
 
     @inlinable public init() {}
 

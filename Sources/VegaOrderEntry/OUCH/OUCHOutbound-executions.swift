@@ -8,8 +8,8 @@ import VegaCore
 /// Order Executed ('E', 36 bytes + appendage): `quantity` shares just executed at `price`.
 @frozen
 public struct OUCHOrderExecuted: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x45
-    public static let fixedLength = 36
+    @inlinable public static var type: UInt8 { 0x45 }
+    @inlinable public static var fixedLength: Int { 36 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var quantity: UInt32
@@ -44,7 +44,7 @@ public struct OUCHOrderExecutedView: BitwiseCopyable {
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var quantity: UInt32 { base._ouchU32(13) }
     @inlinable public var price: Price4 { base._ouchPrice(17) }
-    @inlinable public var liquidityFlag: OUCHLiquidityFlag { OUCHLiquidityFlag(rawValue: base._ouchU8(25)).unsafelyUnwrapped }
+    @inlinable public var liquidityFlag: OUCHLiquidityFlag { OUCHLiquidityFlag(rawValue: base._ouchU8(25)) }
     @inlinable public var matchNumber: UInt64 { base._ouchU64(26) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHOrderExecuted.fixedLength, count: count - OUCHOrderExecuted.fixedLength)
@@ -60,8 +60,8 @@ public struct OUCHOrderExecutedView: BitwiseCopyable {
 /// Broken Trade ('B', 36 bytes).
 @frozen
 public struct OUCHBrokenTrade: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x42
-    public static let length = 36
+    @inlinable public static var type: UInt8 { 0x42 }
+    @inlinable public static var length: Int { 36 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var matchNumber: UInt64
@@ -92,7 +92,7 @@ public struct OUCHBrokenTradeView: BitwiseCopyable {
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var matchNumber: UInt64 { base._ouchU64(13) }
-    @inlinable public var reason: OUCHBrokenTradeReason { OUCHBrokenTradeReason(rawValue: base._ouchU8(21)).unsafelyUnwrapped }
+    @inlinable public var reason: OUCHBrokenTradeReason { OUCHBrokenTradeReason(rawValue: base._ouchU8(21)) }
     @inlinable public var clOrdID: OUCHClOrdID { base._ouchClOrdID(22) }
     @inlinable public var message: OUCHBrokenTrade {
         OUCHBrokenTrade(timestamp: timestamp, userRefNum: userRefNum, matchNumber: matchNumber, reason: reason, clOrdID: clOrdID)
@@ -104,8 +104,8 @@ public struct OUCHBrokenTradeView: BitwiseCopyable {
 /// Order Rejected ('J', 29 bytes); the UserRefNum is consumed.
 @frozen
 public struct OUCHOrderRejected: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x4A
-    public static let length = 29
+    @inlinable public static var type: UInt8 { 0x4A }
+    @inlinable public static var length: Int { 29 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var reason: OUCHRejectReason
@@ -146,9 +146,9 @@ public struct OUCHOrderRejectedView: BitwiseCopyable {
 /// partial cancel of a cross order was refused.
 @frozen
 public struct OUCHCancelNotice: Sendable, Hashable, BitwiseCopyable {
-    public static let pendingType: UInt8 = 0x50
-    public static let rejectType: UInt8 = 0x49
-    public static let length = 13
+    @inlinable public static var pendingType: UInt8 { 0x50 }
+    @inlinable public static var rejectType: UInt8 { 0x49 }
+    @inlinable public static var length: Int { 13 }
     /// `pendingType` ('P') or `rejectType` ('I').
     public var isReject: Bool
     public var timestamp: OUCHTimestamp

@@ -12,8 +12,8 @@ public typealias OUCHTimestamp = Timestamp<SinceMidnight>
 /// System Event ('S', 10 bytes).
 @frozen
 public struct OUCHSystemEvent: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x53
-    public static let length = 10
+    @inlinable public static var type: UInt8 { 0x53 }
+    @inlinable public static var length: Int { 10 }
     public var timestamp: OUCHTimestamp
     public var eventCode: OUCHEventCode
 
@@ -35,7 +35,7 @@ public struct OUCHSystemEventView: BitwiseCopyable {
     public let base: UnsafeRawPointer
     @inlinable public init(unchecked base: UnsafeRawPointer) { self.base = base }
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
-    @inlinable public var eventCode: OUCHEventCode { OUCHEventCode(rawValue: base._ouchU8(9)).unsafelyUnwrapped }
+    @inlinable public var eventCode: OUCHEventCode { OUCHEventCode(rawValue: base._ouchU8(9)) }
     @inlinable public var message: OUCHSystemEvent { OUCHSystemEvent(timestamp: timestamp, eventCode: eventCode) }
 }
 
@@ -45,8 +45,8 @@ public struct OUCHSystemEventView: BitwiseCopyable {
 /// NASDAQ's Order Reference Number.
 @frozen
 public struct OUCHOrderAccepted: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x41
-    public static let fixedLength = 64
+    @inlinable public static var type: UInt8 { 0x41 }
+    @inlinable public static var fixedLength: Int { 64 }
 
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
@@ -117,17 +117,17 @@ public struct OUCHOrderAcceptedView: BitwiseCopyable {
 
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
-    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(13)).unsafelyUnwrapped }
+    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(13)) }
     @inlinable public var quantity: UInt32 { base._ouchU32(14) }
     @inlinable public var symbol: OUCHSymbol { OUCHSymbol(rawValue: base._ouchU64(18)) }
     @inlinable public var price: Price4 { base._ouchPrice(26) }
-    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(34)).unsafelyUnwrapped }
-    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(35)).unsafelyUnwrapped }
+    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(34)) }
+    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(35)) }
     @inlinable public var orderReferenceNumber: UInt64 { base._ouchU64(36) }
-    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(44)).unsafelyUnwrapped }
-    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(45)).unsafelyUnwrapped }
-    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(46)).unsafelyUnwrapped }
-    @inlinable public var orderState: OUCHOrderState { OUCHOrderState(rawValue: base._ouchU8(47)).unsafelyUnwrapped }
+    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(44)) }
+    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(45)) }
+    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(46)) }
+    @inlinable public var orderState: OUCHOrderState { OUCHOrderState(rawValue: base._ouchU8(47)) }
     @inlinable public var clOrdID: OUCHClOrdID { base._ouchClOrdID(48) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHOrderAccepted.fixedLength, count: count - OUCHOrderAccepted.fixedLength)
@@ -142,10 +142,10 @@ public struct OUCHOrderAcceptedView: BitwiseCopyable {
     }
 
     @inlinable static func _check(_ p: UnsafeRawPointer) -> Bool {
-        OUCHSide(rawValue: p._ouchU8(13)) != nil && OUCHTimeInForce(rawValue: p._ouchU8(34)) != nil
-            && OUCHDisplay(rawValue: p._ouchU8(35)) != nil && OUCHCapacity(rawValue: p._ouchU8(44)) != nil
-            && OUCHIntermarketSweep(rawValue: p._ouchU8(45)) != nil && OUCHCrossType(rawValue: p._ouchU8(46)) != nil
-            && OUCHOrderState(rawValue: p._ouchU8(47)) != nil
+        OUCHSide(rawValue: p._ouchU8(13)).isValid && OUCHTimeInForce(rawValue: p._ouchU8(34)).isValid
+            && OUCHDisplay(rawValue: p._ouchU8(35)).isValid && OUCHCapacity(rawValue: p._ouchU8(44)).isValid
+            && OUCHIntermarketSweep(rawValue: p._ouchU8(45)).isValid && OUCHCrossType(rawValue: p._ouchU8(46)).isValid
+            && OUCHOrderState(rawValue: p._ouchU8(47)).isValid
     }
 }
 
@@ -154,8 +154,8 @@ public struct OUCHOrderAcceptedView: BitwiseCopyable {
 /// Order Replaced ('U', 68 bytes + appendage).
 @frozen
 public struct OUCHOrderReplaced: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x55
-    public static let fixedLength = 68
+    @inlinable public static var type: UInt8 { 0x55 }
+    @inlinable public static var fixedLength: Int { 68 }
 
     public var timestamp: OUCHTimestamp
     public var origUserRefNum: UInt32
@@ -218,17 +218,17 @@ public struct OUCHOrderReplacedView: BitwiseCopyable {
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var origUserRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(13) }
-    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(17)).unsafelyUnwrapped }
+    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(17)) }
     @inlinable public var quantity: UInt32 { base._ouchU32(18) }
     @inlinable public var symbol: OUCHSymbol { OUCHSymbol(rawValue: base._ouchU64(22)) }
     @inlinable public var price: Price4 { base._ouchPrice(30) }
-    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(38)).unsafelyUnwrapped }
-    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(39)).unsafelyUnwrapped }
+    @inlinable public var timeInForce: OUCHTimeInForce { OUCHTimeInForce(rawValue: base._ouchU8(38)) }
+    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(39)) }
     @inlinable public var orderReferenceNumber: UInt64 { base._ouchU64(40) }
-    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(48)).unsafelyUnwrapped }
-    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(49)).unsafelyUnwrapped }
-    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(50)).unsafelyUnwrapped }
-    @inlinable public var orderState: OUCHOrderState { OUCHOrderState(rawValue: base._ouchU8(51)).unsafelyUnwrapped }
+    @inlinable public var capacity: OUCHCapacity { OUCHCapacity(rawValue: base._ouchU8(48)) }
+    @inlinable public var intermarketSweep: OUCHIntermarketSweep { OUCHIntermarketSweep(rawValue: base._ouchU8(49)) }
+    @inlinable public var crossType: OUCHCrossType { OUCHCrossType(rawValue: base._ouchU8(50)) }
+    @inlinable public var orderState: OUCHOrderState { OUCHOrderState(rawValue: base._ouchU8(51)) }
     @inlinable public var clOrdID: OUCHClOrdID { base._ouchClOrdID(52) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHOrderReplaced.fixedLength, count: count - OUCHOrderReplaced.fixedLength)
@@ -243,10 +243,10 @@ public struct OUCHOrderReplacedView: BitwiseCopyable {
     }
 
     @inlinable static func _check(_ p: UnsafeRawPointer) -> Bool {
-        OUCHSide(rawValue: p._ouchU8(17)) != nil && OUCHTimeInForce(rawValue: p._ouchU8(38)) != nil
-            && OUCHDisplay(rawValue: p._ouchU8(39)) != nil && OUCHCapacity(rawValue: p._ouchU8(48)) != nil
-            && OUCHIntermarketSweep(rawValue: p._ouchU8(49)) != nil && OUCHCrossType(rawValue: p._ouchU8(50)) != nil
-            && OUCHOrderState(rawValue: p._ouchU8(51)) != nil
+        OUCHSide(rawValue: p._ouchU8(17)).isValid && OUCHTimeInForce(rawValue: p._ouchU8(38)).isValid
+            && OUCHDisplay(rawValue: p._ouchU8(39)).isValid && OUCHCapacity(rawValue: p._ouchU8(48)).isValid
+            && OUCHIntermarketSweep(rawValue: p._ouchU8(49)).isValid && OUCHCrossType(rawValue: p._ouchU8(50)).isValid
+            && OUCHOrderState(rawValue: p._ouchU8(51)).isValid
     }
 }
 
@@ -255,8 +255,8 @@ public struct OUCHOrderReplacedView: BitwiseCopyable {
 /// Order Canceled ('C', 18 bytes): `quantity` shares decremented (incremental, not cumulative).
 @frozen
 public struct OUCHOrderCanceled: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x43
-    public static let length = 18
+    @inlinable public static var type: UInt8 { 0x43 }
+    @inlinable public static var length: Int { 18 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var quantity: UInt32
@@ -283,7 +283,7 @@ public struct OUCHOrderCanceledView: BitwiseCopyable {
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var quantity: UInt32 { base._ouchU32(13) }
-    @inlinable public var reason: OUCHCancelReason { OUCHCancelReason(rawValue: base._ouchU8(17)).unsafelyUnwrapped }
+    @inlinable public var reason: OUCHCancelReason { OUCHCancelReason(rawValue: base._ouchU8(17)) }
     @inlinable public var message: OUCHOrderCanceled {
         OUCHOrderCanceled(timestamp: timestamp, userRefNum: userRefNum, quantity: quantity, reason: reason)
     }
@@ -294,8 +294,8 @@ public struct OUCHOrderCanceledView: BitwiseCopyable {
 /// AIQ Canceled ('D', 32 bytes): a self-match-prevention decrement, with what would have traded.
 @frozen
 public struct OUCHAIQCanceled: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x44
-    public static let length = 32
+    @inlinable public static var type: UInt8 { 0x44 }
+    @inlinable public static var length: Int { 32 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var decrementShares: UInt32
@@ -335,10 +335,10 @@ public struct OUCHAIQCanceledView: BitwiseCopyable {
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var decrementShares: UInt32 { base._ouchU32(13) }
-    @inlinable public var reason: OUCHCancelReason { OUCHCancelReason(rawValue: base._ouchU8(17)).unsafelyUnwrapped }
+    @inlinable public var reason: OUCHCancelReason { OUCHCancelReason(rawValue: base._ouchU8(17)) }
     @inlinable public var quantityPreventedFromTrading: UInt32 { base._ouchU32(18) }
     @inlinable public var executionPrice: Price4 { base._ouchPrice(22) }
-    @inlinable public var liquidityFlag: OUCHLiquidityFlag { OUCHLiquidityFlag(rawValue: base._ouchU8(30)).unsafelyUnwrapped }
+    @inlinable public var liquidityFlag: OUCHLiquidityFlag { OUCHLiquidityFlag(rawValue: base._ouchU8(30)) }
     @inlinable public var aiqStrategy: UInt8 { base._ouchU8(31) }
     @inlinable public var message: OUCHAIQCanceled {
         OUCHAIQCanceled(timestamp: timestamp, userRefNum: userRefNum, decrementShares: decrementShares, reason: reason,

@@ -9,8 +9,8 @@ import VegaCore
 /// Order Priority Update ('T', 30 bytes): a new Order Reference Number after a priority change.
 @frozen
 public struct OUCHPriorityUpdate: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x54
-    public static let length = 30
+    @inlinable public static var type: UInt8 { 0x54 }
+    @inlinable public static var length: Int { 30 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var price: Price4
@@ -40,7 +40,7 @@ public struct OUCHPriorityUpdateView: BitwiseCopyable {
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
     @inlinable public var price: Price4 { base._ouchPrice(13) }
-    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(21)).unsafelyUnwrapped }
+    @inlinable public var display: OUCHDisplay { OUCHDisplay(rawValue: base._ouchU8(21)) }
     @inlinable public var orderReferenceNumber: UInt64 { base._ouchU64(22) }
     @inlinable public var message: OUCHPriorityUpdate {
         OUCHPriorityUpdate(timestamp: timestamp, userRefNum: userRefNum, price: price, display: display,
@@ -53,8 +53,8 @@ public struct OUCHPriorityUpdateView: BitwiseCopyable {
 /// Order Modified ('M', 18 bytes): the answer to a Modify Order Request.
 @frozen
 public struct OUCHOrderModified: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x4D
-    public static let length = 18
+    @inlinable public static var type: UInt8 { 0x4D }
+    @inlinable public static var length: Int { 18 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var side: OUCHSide
@@ -80,7 +80,7 @@ public struct OUCHOrderModifiedView: BitwiseCopyable {
     @inlinable public init(unchecked base: UnsafeRawPointer) { self.base = base }
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
-    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(13)).unsafelyUnwrapped }
+    @inlinable public var side: OUCHSide { OUCHSide(rawValue: base._ouchU8(13)) }
     @inlinable public var quantity: UInt32 { base._ouchU32(14) }
     @inlinable public var message: OUCHOrderModified {
         OUCHOrderModified(timestamp: timestamp, userRefNum: userRefNum, side: side, quantity: quantity)
@@ -93,8 +93,8 @@ public struct OUCHOrderModifiedView: BitwiseCopyable {
 /// SecondaryOrdRefNum).
 @frozen
 public struct OUCHOrderRestated: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x52
-    public static let fixedLength = 16
+    @inlinable public static var type: UInt8 { 0x52 }
+    @inlinable public static var fixedLength: Int { 16 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var reason: OUCHRestatedReason
@@ -120,7 +120,7 @@ public struct OUCHOrderRestatedView: BitwiseCopyable {
     @inlinable public init(unchecked base: UnsafeRawPointer, count: Int) { self.base = base; self.count = count }
     @inlinable public var timestamp: OUCHTimestamp { OUCHTimestamp(nanoseconds: base._ouchU64(1)) }
     @inlinable public var userRefNum: UInt32 { base._ouchU32(9) }
-    @inlinable public var reason: OUCHRestatedReason { OUCHRestatedReason(rawValue: base._ouchU8(13)).unsafelyUnwrapped }
+    @inlinable public var reason: OUCHRestatedReason { OUCHRestatedReason(rawValue: base._ouchU8(13)) }
     @inlinable public var appendage: OUCHAppendage {
         OUCHAppendage(unchecked: base + OUCHOrderRestated.fixedLength, count: count - OUCHOrderRestated.fixedLength)
     }
@@ -134,8 +134,8 @@ public struct OUCHOrderRestatedView: BitwiseCopyable {
 /// Account Query Response ('Q', 13 bytes): the next UserRefNum the account may use.
 @frozen
 public struct OUCHAccountQueryResponse: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x51
-    public static let length = 13
+    @inlinable public static var type: UInt8 { 0x51 }
+    @inlinable public static var length: Int { 13 }
     public var timestamp: OUCHTimestamp
     public var nextUserRefNum: UInt32
 
@@ -168,8 +168,8 @@ public struct OUCHAccountQueryResponseView: BitwiseCopyable {
 /// Mass Cancel Response ('X', 27 bytes + appendage): the Mass Cancel Request echoed.
 @frozen
 public struct OUCHMassCancelResponse: Sendable, Hashable, BitwiseCopyable {
-    public static let type: UInt8 = 0x58
-    public static let fixedLength = 27
+    @inlinable public static var type: UInt8 { 0x58 }
+    @inlinable public static var fixedLength: Int { 27 }
     public var timestamp: OUCHTimestamp
     public var userRefNum: UInt32
     public var firm: OUCHFirm

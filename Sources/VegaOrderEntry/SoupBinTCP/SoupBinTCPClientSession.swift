@@ -43,8 +43,9 @@ public struct SoupBinTCPCheckpoint: Sendable, Hashable, BitwiseCopyable {
 /// What a client session reports to its owner.
 @frozen
 public enum SoupBinTCPClientEvent {
-    /// Logged in: the server's session and the sequence number of its next Sequenced Data. Messages
-    /// below the checkpoint's `nextSequence` that the server replays are dropped, not delivered.
+    /// Logged in: the server's session and the sequence number of its next Sequenced Data. Rejoining
+    /// a known session, messages below the checkpoint's `nextSequence` that the server replays are
+    /// dropped, not delivered; joining with a blank session starts at the server's number.
     case loginAccepted(session: SoupBinTCPSessionID, sequenceNumber: UInt64)
     /// Sequenced Data `sequence`; payload valid during the call.
     case sequencedData(sequence: UInt64, payload: UnsafeRawBufferPointer)
@@ -153,7 +154,13 @@ public struct SoupBinTCPClientSession: ~Copyable {
             }
             guard let session = SoupBinTCPSessionID(wire: p) else { return .violation(.badAlphanumericField) }
             guard let sequence = SoupBinTCPNumeric.parse(p + 10), sequence >= 1 else { return .violation(.badNumericField) }
-            if !checkpoint.session.isBlank && session != checkpoint.session { return .violation(.sessionMismatch) }
+            if checkpoint.session.isBlank {
+                // Joining whatever session is current: a sequence number we held belongs to no known
+                // session, so the server's answer is where this client starts.
+                checkpoint.nextSequence = sequence
+            } else if session != checkpoint.session {
+                return .violation(.sessionMismatch)
+            }
             checkpoint.session = session
             streamSequence = sequence
             state = .loggedIn
