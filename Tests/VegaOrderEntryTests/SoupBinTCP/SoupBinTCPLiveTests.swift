@@ -138,4 +138,32 @@ import VegaCore
         #expect(runUntil(turn) { goodMessages == 2 })
         #expect(server.openConnections.count == 1)
     }
+
+    @Test func aClientThatStopsReadingIsCutOffInsteadOfBufferedWithoutLimit() throws {
+        var config = serverConfig()
+        config.idleTimeout = 500_000_000
+        config.outboxCapacity = 64 << 10
+        config.maxInboundPacketsPerSecond = 0  // its heartbeats come every loop turn; not a flood test
+        let server = try SoupBinTCPSocketServer(configuration: config, maxMessages: 1 << 20, maxBytes: 48 << 20)
+        let slow = RawPeer(port: server.port)
+        slow.send(packet(0x4C, loginPayload(user: "VEGA", password: "SECRET")), pump: { server.step() })
+        #expect(runUntil({ server.step() }) { server.logins.count == 1 })
+        // 36 MB in all, more than the kernel's socket buffers hold, published a slice per loop turn.
+        // The peer keeps sending heartbeats (so it is not silent) but never reads.
+        var published = 0
+        func turn() {
+            for _ in 0..<10_000 where published < 1_000_000 {
+                let i = UInt64(published)
+                server.appendSequenced(maxLength: 64) {
+                    OUCHOrderExecuted(timestamp: ts, userRefNum: 1, quantity: 1, price: .zero, liquidityFlag: .added,
+                                      matchNumber: i).encode(into: $0)
+                }
+                published += 1
+            }
+            slow.send(packet(0x52), pump: {})
+            server.step()
+        }
+        #expect(runUntil(turn) { !server.disconnects.isEmpty })
+        #expect(server.disconnects.map(\.reason) == [.peerNotReading])
+    }
 }
