@@ -339,13 +339,13 @@ public struct OUCHLiquidityFlag: RawRepresentable, Sendable, Hashable, BitwiseCo
     @inlinable public static var setsQBBO: Self { Self(rawValue: 0x38) }  // 8
     @inlinable public static var rpiNoRPII: Self { Self(rawValue: 0x31) }  // 1
 
-    /// Whether the specification lists this value.
+    /// Whether Appendix E lists this flag: one bit test in a 128-bit table, with no branch on the
+    /// flag (this check is on the Executed path, the message a trading lane decodes most).
     @inlinable
     public var isValid: Bool {
-        switch rawValue {
-        case 0x41, 0x43, 0x65, 0x48, 0x69, 0x4A, 0x6A, 0x6B, 0x4B, 0x4C, 0x4D, 0x6D, 0x4E, 0x6E, 0x4F, 0x70, 0x71, 0x52, 0x72, 0x74, 0x75, 0x30, 0x37, 0x38, 0x31: return true
-        default: return false
-        }
+        let b = UInt64(rawValue)
+        let word: UInt64 = b & 0x40 == 0 ? 0x0183_0000_0000_0000 : 0x0037_6E20_0004_FD0A
+        return b < 0x80 && (word >> (b & 63)) & 1 == 1
     }
 
     /// Every listed value.

@@ -85,3 +85,12 @@ import VegaCore
         for r in OUCHDecodeError.allCases { #expect(d.counters[r] == 1) }
     }
 }
+
+@Suite struct OUCHFieldValueTests {
+    /// Appendix E's flags are exactly the valid ones, for every byte (the check is a bit table).
+    @Test func liquidityFlagsValidAreExactlyAppendixE() {
+        let listed = Set("ACeHiJjkKLMmNnOpqRrtu0781".utf8)
+        for b in 0...255 { #expect(OUCHLiquidityFlag(rawValue: UInt8(b)).isValid == listed.contains(UInt8(b)), "byte \(b)") }
+        #expect(Set(OUCHLiquidityFlag.allCases.map(\.rawValue)) == listed)
+    }
+}
