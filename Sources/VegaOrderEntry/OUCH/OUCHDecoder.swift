@@ -44,8 +44,10 @@ public enum OUCHOutboundMessage: BitwiseCopyable {
 /// is well-formed; the returned view then reads fields in place without further checks. The view
 /// borrows `bytes`: they must stay valid while it is used.
 ///
-/// Cost: one switch on the type byte, two length compares, one compare per enumerated field, and a
-/// walk over the appendage's elements when there is one.
+/// Cost: one switch on the type byte (a jump table), two length compares, one check per enumerated
+/// field, and a walk over the appendage's elements when there is one. Measured (Benchmarks,
+/// `ouch-decode-executed`, release, thread CPU time on the shared 2-vCPU VM at load ~15): an
+/// Executed decoded and every field read in 12–26 ns, p50 18 ns; 0 mallocs.
 @frozen
 public struct OUCHDecoder: Sendable {
     public var counters = OUCHDecodeCounters()
