@@ -69,19 +69,25 @@ public enum SoupBinTCPClientEvent {
 ///
 /// Allocation: the framer and outbox buffers at `init`; none afterwards. Not thread-safe.
 public struct SoupBinTCPClientSession: ~Copyable {
-    public enum State: Sendable, Equatable { case loginSent, loggedIn, closed }
+    @frozen public enum State: Sendable, Equatable { case loginSent, loggedIn, closed }
 
     public let configuration: SoupBinTCPClientConfiguration
     public var outbox: SoupBinTCPOutbox
     @usableFromInline var framer: SoupBinTCPFramer
-    public private(set) var state: State = .loginSent
-    public private(set) var closeReason: SoupBinTCPDisconnectReason?
+    @usableFromInline var _state: State = .loginSent
+    @usableFromInline var _closeReason: SoupBinTCPDisconnectReason?
+    @usableFromInline var _checkpoint: SoupBinTCPCheckpoint
+    @usableFromInline var _streamSequence: UInt64 = 0
+    @usableFromInline var _duplicatesDropped: UInt64 = 0
+
+    @inlinable public var state: State { _state }
+    @inlinable public var closeReason: SoupBinTCPDisconnectReason? { _closeReason }
     /// Session and next expected sequence number; persist it to rejoin after a reconnect.
-    public private(set) var checkpoint: SoupBinTCPCheckpoint
+    @inlinable public var checkpoint: SoupBinTCPCheckpoint { _checkpoint }
     /// Sequence number of the next Sequenced Data packet on this connection.
-    public private(set) var streamSequence: UInt64 = 0
+    @inlinable public var streamSequence: UInt64 { _streamSequence }
     /// Replayed Sequenced Data below the checkpoint, dropped.
-    public private(set) var duplicatesDropped: UInt64 = 0
+    @inlinable public var duplicatesDropped: UInt64 { _duplicatesDropped }
     @usableFromInline var startedAt: UInt64
     @usableFromInline var lastReceived: UInt64
     @usableFromInline var lastSent: UInt64
@@ -89,7 +95,7 @@ public struct SoupBinTCPClientSession: ~Copyable {
     /// A new connection at `now`, logging in from `checkpoint`.
     public init(configuration: SoupBinTCPClientConfiguration, checkpoint: SoupBinTCPCheckpoint, now: UInt64) {
         self.configuration = configuration
-        self.checkpoint = checkpoint
+        _checkpoint = checkpoint
         outbox = SoupBinTCPOutbox(capacity: configuration.outboxCapacity)
         framer = SoupBinTCPFramer(maxPacketLength: configuration.maxInboundPacketLength)
         startedAt = now; lastReceived = now; lastSent = now
@@ -101,18 +107,23 @@ public struct SoupBinTCPClientSession: ~Copyable {
         outbox.commit(3 + SoupBinTCPPacketType.loginRequestPayload)
     }
 
-    public var isClosed: Bool { state == .closed }
+    @inlinable public var isClosed: Bool { if case .closed = _state { return true } else { return false } }
+    @inlinable var _isLoggedIn: Bool { if case .loggedIn = _state { return true } else { return false } }
+    @inlinable var _isLoginSent: Bool { if case .loginSent = _state { return true } else { return false } }
 
+    @inlinable
     mutating func close(_ reason: SoupBinTCPDisconnectReason, _ handle: (SoupBinTCPClientEvent) -> Void) {
-        guard state != .closed else { return }
-        state = .closed
-        closeReason = reason
+        guard !isClosed else { return }
+        _state = .closed
+        _closeReason = reason
         handle(.disconnect(reason))
     }
 
-    /// Feeds bytes read from the socket at `now`.
+    /// Feeds bytes read from the socket at `now`. No allocation, no locks (proved by a `@_noLocks`
+    /// caller in the tests).
+    @inlinable
     public mutating func receive(_ bytes: UnsafeRawBufferPointer, now: UInt64, _ handle: (SoupBinTCPClientEvent) -> Void) {
-        guard state != .closed, bytes.count > 0 else { return }
+        guard !isClosed, bytes.count > 0 else { return }
         lastReceived = now
         var i = 0
         loop: while true {
@@ -125,60 +136,61 @@ public struct SoupBinTCPClientSession: ~Copyable {
         }
     }
 
+    @inlinable
     mutating func packet(_ type: UInt8, _ payload: UnsafeRawBufferPointer,
                          _ handle: (SoupBinTCPClientEvent) -> Void) -> SoupBinTCPDisconnectReason? {
-        guard let t = SoupBinTCPPacketType(rawValue: type) else { return .violation(.unknownPacketType) }
+        guard let t = SoupBinTCPPacketType(byte: type) else { return .violation(.unknownPacketType) }
         switch t {
         case .debug:
             handle(.debug(payload))
             return nil
         case .sequencedData:
-            guard state == .loggedIn else { return .violation(.unexpectedPacket) }
-            let sequence = streamSequence
-            streamSequence += 1
-            if sequence < checkpoint.nextSequence { duplicatesDropped &+= 1; return nil }
-            checkpoint.nextSequence = sequence + 1
+            guard _isLoggedIn else { return .violation(.unexpectedPacket) }
+            let sequence = _streamSequence
+            _streamSequence += 1
+            if sequence < _checkpoint.nextSequence { _duplicatesDropped &+= 1; return nil }
+            _checkpoint.nextSequence = sequence + 1
             handle(.sequencedData(sequence: sequence, payload: payload))
             return nil
         case .unsequencedData:
-            guard state == .loggedIn else { return .violation(.unexpectedPacket) }
+            guard _isLoggedIn else { return .violation(.unexpectedPacket) }
             handle(.unsequencedData(payload))
             return nil
         case .serverHeartbeat:
-            guard state == .loggedIn else { return .violation(.unexpectedPacket) }
+            guard _isLoggedIn else { return .violation(.unexpectedPacket) }
             return payload.isEmpty ? nil : .violation(.badPacketLength)
         case .loginAccepted:
-            guard state == .loginSent else { return .violation(.unexpectedPacket) }
+            guard _isLoginSent else { return .violation(.unexpectedPacket) }
             guard payload.count == SoupBinTCPPacketType.loginAcceptedPayload, let p = payload.baseAddress else {
                 return .violation(.badPacketLength)
             }
             guard let session = SoupBinTCPSessionID(wire: p) else { return .violation(.badAlphanumericField) }
             guard let sequence = SoupBinTCPNumeric.parse(p + 10), sequence >= 1 else { return .violation(.badNumericField) }
-            if checkpoint.session.isBlank {
+            if _checkpoint.session.isBlank {
                 // Joining whatever session is current: a sequence number we held belongs to no known
                 // session, so the server's answer is where this client starts.
-                checkpoint.nextSequence = sequence
-            } else if session != checkpoint.session {
+                _checkpoint.nextSequence = sequence
+            } else if !session.isSame(as: _checkpoint.session) {
                 return .violation(.sessionMismatch)
             }
-            checkpoint.session = session
-            streamSequence = sequence
-            state = .loggedIn
+            _checkpoint.session = session
+            _streamSequence = sequence
+            _state = .loggedIn
             handle(.loginAccepted(session: session, sequenceNumber: sequence))
             return nil
         case .loginRejected:
-            guard state == .loginSent else { return .violation(.unexpectedPacket) }
+            guard _isLoginSent else { return .violation(.unexpectedPacket) }
             guard payload.count == 1 else { return .violation(.badPacketLength) }
-            guard let reason = SoupBinTCPRejectReason(rawValue: payload.load(as: UInt8.self)) else {
+            guard let reason = SoupBinTCPRejectReason(byte: payload.load(as: UInt8.self)) else {
                 return .violation(.badRejectCode)
             }
             return .loginRejected(reason)
         case .endOfSession:
-            guard state == .loggedIn else { return .violation(.unexpectedPacket) }
+            guard _isLoggedIn else { return .violation(.unexpectedPacket) }
             guard payload.isEmpty else { return .violation(.badPacketLength) }
             handle(.endOfSession)
             // The next login goes to the next session from its start (spec 1.4).
-            checkpoint = .start
+            _checkpoint = .start
             return .endOfSession
         case .loginRequest, .clientHeartbeat, .logoutRequest:
             return .violation(.unexpectedPacket)
@@ -186,28 +198,31 @@ public struct SoupBinTCPClientSession: ~Copyable {
     }
 
     /// Advances time: login and idle timeouts, heartbeats. Call it every loop turn of the transport.
+    @inlinable
     public mutating func poll(now: UInt64, _ handle: (SoupBinTCPClientEvent) -> Void) {
-        guard state != .closed else { return }
-        if state == .loginSent && now &- startedAt >= configuration.loginTimeout { close(.loginTimeout, handle); return }
+        guard !isClosed else { return }
+        if _isLoginSent && now &- startedAt >= configuration.loginTimeout { close(.loginTimeout, handle); return }
         if now &- lastReceived >= configuration.idleTimeout { close(.peerSilent, handle); return }
-        if state == .loggedIn && now &- lastSent >= configuration.heartbeatInterval
+        if _isLoggedIn && now &- lastSent >= configuration.heartbeatInterval
             && outbox.append(.clientHeartbeat, payload: UnsafeRawBufferPointer(start: nil, count: 0)) {
             lastSent = now
         }
     }
 
     /// Sends an Unsequenced Data packet (an OUCH inbound message); `false` if not logged in or the
-    /// outbox is full.
+    /// outbox is full. No allocation, no locks.
+    @inlinable
     public mutating func sendUnsequenced(_ payload: UnsafeRawBufferPointer, now: UInt64) -> Bool {
-        guard state == .loggedIn, outbox.append(.unsequencedData, payload: payload) else { return false }
+        guard _isLoggedIn, outbox.append(.unsequencedData, payload: payload) else { return false }
         lastSent = now
         return true
     }
 
     /// Sends an Unsequenced Data packet whose payload `encode` writes in place (no copy; see
     /// `SoupBinTCPOutbox.append(_:maxPayload:_:)`).
+    @inlinable
     public mutating func sendUnsequenced(maxPayload: Int, now: UInt64, _ encode: (UnsafeMutableRawBufferPointer) -> Int) -> Bool {
-        guard state == .loggedIn, outbox.append(.unsequencedData, maxPayload: maxPayload, encode) else { return false }
+        guard _isLoggedIn, outbox.append(.unsequencedData, maxPayload: maxPayload, encode) else { return false }
         lastSent = now
         return true
     }
@@ -215,13 +230,14 @@ public struct SoupBinTCPClientSession: ~Copyable {
     /// Sends a Logout Request (spec 2.3.4) and closes: the transport flushes the outbox, then the
     /// socket.
     public mutating func logout(now: UInt64, _ handle: (SoupBinTCPClientEvent) -> Void) {
-        guard state != .closed else { return }
+        guard !isClosed else { return }
         _ = outbox.append(.logoutRequest, payload: UnsafeRawBufferPointer(start: nil, count: 0))
         lastSent = now
         close(.logout, handle)
     }
 
     /// Ends the connection from the client side (transport failure).
+    @inlinable
     public mutating func terminate(_ reason: SoupBinTCPDisconnectReason, _ handle: (SoupBinTCPClientEvent) -> Void) {
         close(reason, handle)
     }

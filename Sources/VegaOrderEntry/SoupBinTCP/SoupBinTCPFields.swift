@@ -21,7 +21,10 @@ public struct SoupBinTCPSessionID: Sendable, Hashable, BitwiseCopyable, CustomSt
     /// All spaces.
     @inlinable public static var blank: Self { Self(high: 0x2020_2020_2020_2020, low: 0x2020) }
 
-    @inlinable public var isBlank: Bool { self == .blank }
+    @inlinable public var isBlank: Bool { high == 0x2020_2020_2020_2020 && low == 0x2020 }
+
+    /// Field-wise equality, inlinable (the synthesised `==` is not, across modules).
+    @inlinable public func isSame(as other: Self) -> Bool { high == other.high && low == other.low }
 
     /// `name` (1–10 printable ASCII bytes, no surrounding spaces needed); `nil` if it does not fit.
     public init?(_ name: String) {
@@ -146,7 +149,7 @@ extension String {
 
 /// The 20-byte numeric sequence fields (spec 2.2.1, 2.3.1): ASCII decimal, left-padded with spaces.
 public enum SoupBinTCPNumeric {
-    public static let width = 20
+    @inlinable public static var width: Int { 20 }
 
     /// Parses the field at `p`: optional leading spaces, decimal digits, optional trailing spaces
     /// (some clients right-pad). All spaces reads as 0. `nil` for any other byte or a value above

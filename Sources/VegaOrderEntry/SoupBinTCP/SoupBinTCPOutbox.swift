@@ -54,7 +54,7 @@ public struct SoupBinTCPOutbox: ~Copyable {
     public mutating func _packet(_ type: SoupBinTCPPacketType, payloadCount: Int) -> UnsafeMutableRawPointer? {
         guard payloadCount < 0xFFFF, let p = reserve(3 + payloadCount) else { return nil }
         p.storeBytes(of: UInt16(1 + payloadCount).bigEndian, toByteOffset: 0, as: UInt16.self)
-        p.storeBytes(of: type.rawValue, toByteOffset: 2, as: UInt8.self)
+        p.storeBytes(of: type.byte, toByteOffset: 2, as: UInt8.self)
         return p + 3
     }
 
