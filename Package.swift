@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "VegaVenue",
             dependencies: [
-                "VegaCore", "VegaMarketData",
+                "VegaCore", "VegaMarketData", "VegaOrderEntry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -185,7 +185,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaVenueTests",
-            dependencies: ["VegaCore", "VegaMarketData", "VegaVenue"],
+            dependencies: ["VegaCore", "VegaMarketData", "VegaOrderEntry", "VegaVenue"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",
