@@ -7,15 +7,17 @@ import Darwin
 /// A time zone for session schedules: UTC, a fixed offset, or an IANA zone read from the
 /// system's compiled tz database (TZif files under `/usr/share/zoneinfo`).
 ///
-/// For IANA zones the UTC offset at an instant comes from the file's transition list (Debian
-/// ships "fat" TZif files with explicit transitions through 2037); after the last transition
-/// the last offset applies. Offsets never come from the process's `TZ` or locale.
+/// For IANA zones the UTC offset at an instant comes from the file's transition list, and after
+/// the last listed transition from the file's POSIX TZ rule (so "slim" TZif files and years
+/// after 2037 are right too). Offsets never come from the process's `TZ` or locale.
 public struct FIXTimeZone: Sendable, Hashable, CustomStringConvertible {
     /// Transition instants (UTC seconds), ascending, and the offset (seconds east of UTC) in
     /// force from each one.
     let transitions: [Int64]
     let offsets: [Int32]
     let initialOffset: Int32
+    /// The footer rule, for instants after the last transition.
+    let rule: FIXPosixTZRule?
     public let name: String
 
     /// UTC.
@@ -27,6 +29,7 @@ public struct FIXTimeZone: Sendable, Hashable, CustomStringConvertible {
         transitions = []
         offsets = []
         initialOffset = Int32(seconds)
+        rule = nil
     }
 
     /// Parses `UTC`, `GMT`, a fixed offset (`+02:00`, `-0500`, `UTC+01:00`), or an IANA name
@@ -58,18 +61,21 @@ public struct FIXTimeZone: Sendable, Hashable, CustomStringConvertible {
         guard let parsed = FIXTimeZone.parseTZif(data) else {
             throw FIXTimeZoneError(text: text, reason: "\(path) is not a TZif file")
         }
-        self.init(name: t, transitions: parsed.transitions, offsets: parsed.offsets, initial: parsed.initial)
+        self.init(name: t, transitions: parsed.transitions, offsets: parsed.offsets, initial: parsed.initial,
+                  rule: parsed.footer.flatMap { FIXPosixTZRule($0) })
     }
 
-    init(name: String, transitions: [Int64], offsets: [Int32], initial: Int32) {
+    init(name: String, transitions: [Int64], offsets: [Int32], initial: Int32, rule: FIXPosixTZRule?) {
         self.name = name
         self.transitions = transitions
         self.offsets = offsets
         self.initialOffset = initial
+        self.rule = rule
     }
 
     /// Seconds east of UTC in force at `utcSeconds`.
     public func offset(atUTC utcSeconds: Int64) -> Int {
+        if let rule, transitions.last.map({ utcSeconds >= $0 }) ?? true { return rule.offset(atUTC: utcSeconds) }
         guard let first = transitions.first, utcSeconds >= first else { return Int(initialOffset) }
         var lo = 0
         var hi = transitions.count - 1
@@ -99,7 +105,7 @@ public struct FIXTimeZone: Sendable, Hashable, CustomStringConvertible {
     }
 
     /// RFC 8536: uses the 64-bit (version 2+) block when present.
-    static func parseTZif(_ d: [UInt8]) -> (transitions: [Int64], offsets: [Int32], initial: Int32)? {
+    static func parseTZif(_ d: [UInt8]) -> (transitions: [Int64], offsets: [Int32], initial: Int32, footer: String?)? {
         func be32(_ at: Int) -> Int64? {
             guard at + 4 <= d.count else { return nil }
             return Int64(Int32(bitPattern: UInt32(d[at]) << 24 | UInt32(d[at + 1]) << 16 | UInt32(d[at + 2]) << 8 | UInt32(d[at + 3])))
@@ -141,13 +147,21 @@ public struct FIXTimeZone: Sendable, Hashable, CustomStringConvertible {
             guard let o = be32(at + i * 6) else { return nil }
             typeOffsets.append(Int32(o))
         }
+        var footer: String? = nil
+        if timeSize == 8 {
+            // After the v2 data block: "\n<POSIX TZ string>\n".
+            let end = at + h.type * 6 + h.char + h.leap * 12 + h.isstd + h.isut
+            if end < d.count, d[end] == 0x0A, let close = d[(end + 1)...].firstIndex(of: 0x0A), close > end + 1 {
+                footer = String(decoding: d[(end + 1)..<close], as: UTF8.self)
+            }
+        }
         guard !typeOffsets.isEmpty else { return nil }
         var offs: [Int32] = []
         for i in idx {
             guard Int(i) < typeOffsets.count else { return nil }
             offs.append(typeOffsets[Int(i)])
         }
-        return (times, offs, typeOffsets[0])
+        return (times, offs, typeOffsets[0], footer)
     }
 }
 

@@ -110,7 +110,9 @@ struct FIXDropCopyTests {
             vega.send(FIXOutgoingMessage(.executionReport, [(37, "X\(i)"), (11, "C\(i)"), (17, "OUT\(i)"), (150, "0"), (39, "0"), (55, "VGA"),
                                                              (54, "1"), (151, "10"), (14, "0"), (6, "0")]), to: execID)
         }
-        // Received by Vega from its client (an ExecutionReport flowing the other way):
+        #expect(await eventually { clientRec.messages().count == 3 })
+        // Received by Vega from its client (an ExecutionReport flowing the other way), after the
+        // three above so that the expected order is defined:
         client.send(FIXOutgoingMessage(.executionReport, [(37, "Y1"), (11, "D1"), (17, "IN1"), (150, "0"), (39, "0"), (55, "VGA"),
                                                            (54, "2"), (151, "5"), (14, "0"), (6, "0")]), to: clientID)
         #expect(await eventually { targetRec.messages().count == 4 })

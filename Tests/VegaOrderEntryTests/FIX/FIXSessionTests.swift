@@ -290,6 +290,33 @@ struct FIXScheduleTests {
         #expect(throws: FIXTimeZoneError.self) { try FIXTimeZone(parsing: "Mars/Olympus") }
     }
 
+    @Test("after the last listed transition the zone's POSIX rule gives the offsets, north and south")
+    func posixRuleBeyondTable() throws {
+        let ny = try FIXTimeZone(parsing: "America/New_York")
+        #expect(ny.offset(atUTC: 2_224_713_600) == -4 * 3600)  // 2040-07-01
+        #expect(ny.offset(atUTC: 2_210_198_400) == -5 * 3600)  // 2040-01-15
+        let sydney = try FIXTimeZone(parsing: "Australia/Sydney")
+        #expect(sydney.offset(atUTC: 2_210_198_400) == 11 * 3600)
+        #expect(sydney.offset(atUTC: 2_224_713_600) == 10 * 3600)
+        #expect(FIXPosixTZRule("<+0530>-5:30")?.offset(atUTC: 0) == 19_800)
+    }
+
+    @Test("the POSIX rule agrees with the explicit transitions, hour by hour, 2025–2036", arguments: [
+        "America/New_York", "Europe/London", "Australia/Sydney", "America/Chicago",
+    ])
+    func posixRuleMatchesTable(zone: String) throws {
+        let tz = try FIXTimeZone(parsing: zone)
+        let rule = try #require(tz.rule)
+        var t: Int64 = 1_735_689_600  // 2025-01-01
+        while t < 2_114_380_800 {  // 2037-01-01
+            if rule.offset(atUTC: t) != tz.offset(atUTC: t) {
+                Issue.record("\(zone) at \(t): rule \(rule.offset(atUTC: t)), table \(tz.offset(atUTC: t))")
+                break
+            }
+            t += 3600
+        }
+    }
+
     @Test("a daily window in New York time, and one wrapping midnight")
     func dailyWindow() throws {
         let ny = try FIXTimeZone(parsing: "America/New_York")

@@ -80,7 +80,7 @@ struct FIXEngineTests {
         #expect(await eventually { execRec.messages().count >= 200 })
         let ids = execRec.messages().map { $0[11]! }
         #expect(ids == (1...200).map { "O\($0)" })
-        #expect(rec1.count { $0.isLoggedOn } >= 2)
+        #expect(await eventually { rec1.count { $0.isLoggedOn } >= 2 })
         await c1.stop(); await exec.stop()
     }
 
@@ -133,6 +133,8 @@ struct FIXEngineTests {
         let notLogon = try await RawClient(port: port)
         try await notLogon.write(liveMessage("D", seq: 1, sender: "CLIENT2", target: "EXEC", body: "11=X|"))
         #expect(await eventually { stranger.isClosed && garbage.isClosed && notLogon.isClosed })
+        // The events reach the recorder on its own task: wait for them, not for the sockets.
+        #expect(await eventually { execRec.all.compactMap(\.refusal).count == 3 })
         let reasons = execRec.all.compactMap(\.refusal)
         #expect(reasons.contains { $0.contains("unknown CompIDs STRANGER->EXEC") })
         #expect(reasons.contains { $0.contains("not a FIX message") })
@@ -152,7 +154,7 @@ struct FIXEngineTests {
         for s in 2...500 { burst += liveMessage("0", seq: s, sender: "CLIENT1", target: "EXEC") }
         try await flooder.write(burst)
         #expect(await eventually { flooder.isClosed })
-        #expect(execRec.all.contains { $0.disconnectReason?.contains("more than 100 messages") == true })
+        #expect(await eventually { execRec.all.contains { $0.disconnectReason?.contains("more than 100 messages") == true } })
         #expect(flooder.text.contains("35=5|"))
         let staller = try await RawClient(port: port)
         try await staller.write(liveMessage("A", seq: 1, sender: "CLIENT2", target: "EXEC", body: "98=0|108=1|"))
