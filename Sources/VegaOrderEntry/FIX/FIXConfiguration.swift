@@ -23,11 +23,12 @@ import Darwin
 ///
 /// QuickFIX keys used: BeginString (FIX.4.4 only), SenderCompID, TargetCompID, ConnectionType,
 /// SocketConnectHost, SocketConnectPort, SocketAcceptHost, SocketAcceptPort, HeartBtInt,
-/// ResetOnLogon, StartTime, EndTime, StartDay, EndDay, TimeZone, NonStopSession, FileStorePath,
+/// ResetOnLogon, ResetOnLogout, ResetOnDisconnect, StartTime, EndTime, StartDay, EndDay, TimeZone, NonStopSession, FileStorePath,
 /// ReconnectInterval, LogonTimeout, LogoutTimeout, CheckLatency, MaxLatency. Vega keys:
 /// Username, PasswordEnvironmentVariable (the name of an environment variable holding the
 /// password — a `Password` key is refused: secrets never live in the file), FileStoreSync (Y/N),
-/// MaxMessageSize, MaxMessagesPerSecond, MaxOutboundBytes, AllowUserDefinedTags, and TLS (Y/N),
+/// MaxMessageSize, MaxMessagesPerSecond, MaxOutboundBytes, AllowUserDefinedTags, DropCopy (Y/N,
+/// on an initiator: receives a copy of every ExecutionReport), and TLS (Y/N),
 /// TLSCertificateFile, TLSPrivateKeyFile, TLSCACertificateFile, TLSVerifyPeer (Y/N),
 /// TLSServerName. Other QuickFIX keys are accepted and reported in ``warnings`` as unused.
 public struct FIXConfiguration: Sendable {
@@ -161,7 +162,7 @@ public struct FIXSessionSettings: Sendable {
 
     static let known: Set<String> = [
         "BeginString", "SenderCompID", "TargetCompID", "ConnectionType", "SocketConnectHost", "SocketConnectPort",
-        "SocketAcceptHost", "SocketAcceptPort", "HeartBtInt", "ResetOnLogon", "StartTime", "EndTime", "StartDay",
+        "SocketAcceptHost", "SocketAcceptPort", "HeartBtInt", "ResetOnLogon", "ResetOnLogout", "ResetOnDisconnect", "StartTime", "EndTime", "StartDay",
         "EndDay", "TimeZone", "NonStopSession", "FileStorePath", "ReconnectInterval", "LogonTimeout", "LogoutTimeout",
         "CheckLatency", "MaxLatency", "Username", "PasswordEnvironmentVariable", "FileStoreSync", "MaxMessageSize",
         "MaxMessagesPerSecond", "MaxOutboundBytes", "AllowUserDefinedTags", "TLS", "TLSCertificateFile",
@@ -206,6 +207,8 @@ public struct FIXSessionSettings: Sendable {
         if let hb = try int("HeartBtInt", 0...3600) { c.heartbeatInterval = hb }
         else if role == .initiator { throw err(nil, "[SESSION] at line \(sectionLine) (initiator) has no HeartBtInt") }
         c.resetOnLogon = try bool("ResetOnLogon") ?? false
+        c.resetOnLogout = try bool("ResetOnLogout") ?? false
+        c.resetOnDisconnect = try bool("ResetOnDisconnect") ?? false
         if let t = try int("LogonTimeout", 1...3600) { c.logonTimeout = t }
         if let t = try int("LogoutTimeout", 1...3600) { c.logoutTimeout = t }
         if let t = try int("MaxLatency", 1...86_400) { c.maxLatency = t }

@@ -268,6 +268,7 @@ extension FIXSession {
 
     func handleLogout(_ message: FIXMessage, now: Timestamp<UTC>) {
         let text = message[58] ?? ""
+        logoutExchanged = true
         actions.append(.event(.logoutReceived(text)))
         if state == .logoutSent {
             disconnect("logout complete", now: now)

@@ -44,6 +44,8 @@ public final class FIXSession {
     var queued: [Int: (message: FIXMessage, processed: Bool)] = [:]
     var rateWindowStart = Timestamp<UTC>(nanoseconds: 0)
     var rateWindowCount = 0
+    /// A Logout was received on this connection (for ResetOnLogout).
+    var logoutExchanged = false
 
     public init(configuration: FIXSessionConfiguration, store: any FIXMessageStore) {
         self.configuration = configuration
@@ -98,10 +100,12 @@ public final class FIXSession {
     }
 
     /// The connection is gone (either side closed it). Pending input is dropped; sequence
-    /// numbers and stored messages are kept.
+    /// numbers and stored messages are kept (unless ResetOnDisconnect).
     public func disconnected(now: Timestamp<UTC>) -> [FIXSessionAction] {
+        let wasConnected = state != .disconnected
         resetConnectionState(now: now)
         setState(.disconnected, now: now)
+        if wasConnected && configuration.resetOnDisconnect { resetStore(now: now) }
         return take()
     }
 
@@ -212,14 +216,17 @@ public final class FIXSession {
         lastSentAt = now
         rateWindowStart = now
         rateWindowCount = 0
+        logoutExchanged = false
         heartbeatInterval = configuration.heartbeatInterval
     }
 
     func disconnect(_ reason: String, now: Timestamp<UTC>) {
         guard state != .disconnected else { return }
         actions.append(.disconnect(reason: reason))
+        let reset = configuration.resetOnDisconnect || (configuration.resetOnLogout && logoutExchanged)
         resetConnectionState(now: now)
         setState(.disconnected, now: now)
+        if reset { resetStore(now: now) }
     }
 
     func logoutAndDisconnect(_ reason: String, now: Timestamp<UTC>) {

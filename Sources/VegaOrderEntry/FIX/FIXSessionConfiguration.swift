@@ -25,6 +25,10 @@ public struct FIXSessionConfiguration: Sendable {
     public var heartbeatInterval: Int = 30
     /// Reset both sequence numbers to 1 on every Logon (ResetSeqNumFlag 141=Y).
     public var resetOnLogon: Bool = false
+    /// Reset both sequence numbers after a Logout exchange (QuickFIX ResetOnLogout).
+    public var resetOnLogout: Bool = false
+    /// Reset both sequence numbers whenever the connection ends (QuickFIX ResetOnDisconnect).
+    public var resetOnDisconnect: Bool = false
     /// Initiator: sent as Username (553) / Password (554). Acceptor: when set, a Logon must carry
     /// exactly these or it is refused.
     public var username: String? = nil

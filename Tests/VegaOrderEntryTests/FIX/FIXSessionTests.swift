@@ -201,6 +201,26 @@ struct FIXSessionTests {
         #expect(p.exec.isLoggedOn && p.exec.store.nextTargetSeqNum == 2 && p.exec.store.nextSenderSeqNum == 2)
     }
 
+    @Test("ResetOnLogout resets after a Logout exchange; ResetOnDisconnect after any drop; neither otherwise")
+    func resetOnLogoutAndDisconnect() {
+        var c = SessionPair.config(.initiator)
+        c.resetOnLogout = true
+        var e = SessionPair.config(.acceptor)
+        e.resetOnDisconnect = true
+        let p = SessionPair(clientConfig: c, execConfig: e)
+        p.connect()
+        p.send("client", SessionPair.order("O1"))
+        p.disconnectBoth()
+        #expect(p.client.store.nextSenderSeqNum == 3)  // a drop is not a Logout
+        #expect(p.exec.store.nextTargetSeqNum == 1)  // ResetOnDisconnect
+        let q = SessionPair(clientConfig: c)
+        q.connect()
+        q.send("client", SessionPair.order("O1"))
+        q.run("client", q.client.logout(reason: "eod", now: q.now))
+        #expect(q.client.store.nextSenderSeqNum == 1 && q.client.store.nextTargetSeqNum == 1)
+        #expect(q.exec.store.nextTargetSeqNum == 4)  // the acceptor has no reset configured
+    }
+
     @Test("messages sent while disconnected reach the peer after reconnect; simultaneous ResendRequests settle in one round")
     func simultaneousResend() {
         let p = SessionPair()
