@@ -17,6 +17,7 @@ PACKAGES=(
     linuxptp       # ptp4l, phc2sys, pmc: PTP tests over veth, host checks
     tshark         # dissects MoldUDP64 / SoupBinTCP / FIX captures in interop tests
     shellcheck     # Scripts/test-scripts.sh lints every shell script
+    openssl        # FIX TLS tests generate a throwaway self-signed certificate
 )
 
 usage() {
