@@ -1,0 +1,137 @@
+import Synchronization
+
+/// Publishes a strategy's parameters from a control thread to a lane, without locks: a
+/// sequence lock over atomic words.
+///
+/// ## Protocol
+/// `sequence` is even when the words are stable and odd while a writer is copying; the
+/// version is `sequence / 2`. A writer makes it odd (a compare-exchange, which also keeps two
+/// writers apart), stores the words, and makes it even again with release ordering. A reader
+/// loads `sequence` (acquire), the words, fences (acquire) and loads `sequence` again: equal
+/// and even means the copy is whole. The words are `Atomic<UInt64>` loaded and stored relaxed,
+/// so a reader racing a writer reads stale or mixed words — which the second load detects —
+/// never undefined behaviour.
+///
+/// ## Who calls what
+/// - Control thread(s): ``publish(_:)`` validates and stores; it never blocks the lane (a
+///   second concurrent writer spins on the compare-exchange, off the lane).
+/// - The lane: a ``ParameterSubscription`` polls between events. Wait-free: if a write is in
+///   progress it reports nothing new and the lane picks the value up at a later event.
+///
+/// A class because both threads share it; the lane reaches it through a stored reference and
+/// never retains it per call.
+public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable {
+    // @unchecked: `words` is a raw allocation of atomics owned by this object; every access
+    // goes through the atomics, which is what makes sharing it sound.
+    @usableFromInline let sequence: Atomic<UInt64>
+    @usableFromInline let words: UnsafeMutablePointer<Atomic<UInt64>>
+    /// `P`'s size in 8-byte words.
+    public let wordCount: Int
+
+    /// A channel holding `initial` as version 1.
+    /// - Throws: `initial`'s validation error.
+    public init(_ initial: P) throws(ParameterError) {
+        try initial.validate()
+        wordCount = Swift.max(1, (MemoryLayout<P>.size + 7) / 8)
+        words = .allocate(capacity: wordCount)
+        for i in 0..<wordCount { (words + i).initialize(to: Atomic<UInt64>(0)) }
+        sequence = Atomic<UInt64>(0)
+        store(initial)
+    }
+
+    deinit {
+        words.deinitialize(count: wordCount)
+        words.deallocate()
+    }
+
+    /// The version of the latest published value (1 for the initial one).
+    public var version: UInt64 { sequence.load(ordering: .acquiring) / 2 }
+
+    /// Validates `parameters` and, if valid, makes them the current value. Off the lane.
+    /// - Throws: the validation error; the current value is then unchanged.
+    /// - Returns: the new version.
+    @discardableResult
+    public func publish(_ parameters: P) throws(ParameterError) -> UInt64 {
+        try parameters.validate()
+        return store(parameters)
+    }
+
+    @discardableResult
+    func store(_ parameters: P) -> UInt64 {
+        var padded = [UInt64](repeating: 0, count: wordCount)
+        withUnsafeBytes(of: parameters) { source in
+            padded.withUnsafeMutableBytes { $0.copyMemory(from: source) }
+        }
+        // Take the odd state; a concurrent writer waits here (control threads only).
+        var s = sequence.load(ordering: .relaxed)
+        while true {
+            if s & 1 == 0 {
+                let (exchanged, original) = sequence.compareExchange(
+                    expected: s, desired: s &+ 1, ordering: .relaxed)
+                if exchanged { break }
+                s = original
+            } else {
+                s = sequence.load(ordering: .relaxed)
+            }
+        }
+        // Orders the odd sequence before the word stores below, for a reader that sees any of them.
+        atomicMemoryFence(ordering: .releasing)
+        for i in 0..<wordCount { words[i].store(padded[i], ordering: .relaxed) }
+        sequence.store(s &+ 2, ordering: .releasing)
+        return (s &+ 2) / 2
+    }
+
+    /// The current value (spins while a write is in progress). Off the lane.
+    public func current() -> P {
+        var scratch = [UInt64](repeating: 0, count: wordCount)
+        while true {
+            let r = scratch.withUnsafeMutableBytes { tryRead(into: $0.baseAddress!, newerThan: 0) }
+            if let r { return r.parameters }
+        }
+    }
+
+    /// One attempt at a consistent copy newer than `version`: `nil` when there is nothing newer
+    /// or a write is in progress. `scratch` holds `wordCount × 8` bytes. Wait-free.
+    @inlinable
+    public func tryRead(into scratch: UnsafeMutableRawPointer, newerThan version: UInt64)
+        -> (parameters: P, version: UInt64)?
+    {
+        let s1 = sequence.load(ordering: .acquiring)
+        if s1 & 1 != 0 || s1 / 2 <= version { return nil }
+        for i in 0..<wordCount {
+            scratch.storeBytes(of: words[i].load(ordering: .relaxed), toByteOffset: i &* 8, as: UInt64.self)
+        }
+        atomicMemoryFence(ordering: .acquiring)
+        let s2 = sequence.load(ordering: .relaxed)
+        if s1 != s2 { return nil }
+        return (scratch.load(as: P.self), s1 / 2)
+    }
+}
+
+/// The lane's end of a ``ParameterChannel``: remembers the version it has and owns the scratch
+/// words a read goes through, so polling never allocates.
+public struct ParameterSubscription<P: StrategyParameters>: ~Copyable {
+    public let channel: ParameterChannel<P>
+    @usableFromInline let scratch: UnsafeMutableRawPointer
+    @usableFromInline var _version: UInt64
+
+    /// The version last returned by ``poll()`` (0 before the first).
+    @inlinable public var version: UInt64 { _version }
+
+    public init(_ channel: ParameterChannel<P>) {
+        self.channel = channel
+        scratch = .allocate(byteCount: channel.wordCount * 8, alignment: 16)
+        _version = 0
+    }
+
+    deinit { scratch.deallocate() }
+
+    /// Parameters published since the last poll, or `nil` (nothing new, or a write in progress:
+    /// poll again at the next event). Wait-free, no allocation, no lock.
+    @inlinable
+    public mutating func poll() -> P? {
+        guard let r = channel.tryRead(into: scratch, newerThan: _version) else { return nil }
+        _version = r.version
+        return r.parameters
+    }
+}
