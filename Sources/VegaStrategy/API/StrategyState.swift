@@ -12,8 +12,10 @@ import VegaTrading
 /// Fixed capacity, allocated in `init`: `orderCapacity` open orders and `instrumentCapacity`
 /// instruments, found by a linear scan (a strategy has a handful of each; a scan of a few
 /// cache lines beats hashing at that size). Nothing here allocates, locks or traps on what a
-/// venue sends: an update for an unknown order is counted and otherwise ignored, and a fill
-/// for an unknown order still moves the position (the shares were traded).
+/// venue sends: an update for an unknown order is counted (``unknownOrderUpdates``) and
+/// otherwise ignored — a fill names only the order, so one for an order the strategy never
+/// sent cannot be placed in a position; VegaTrading's positions, keyed by the venue's
+/// execution, still carry it.
 public struct StrategyState: ~Copyable {
     @usableFromInline let orders: UnsafeMutablePointer<WorkingOrder>
     @usableFromInline let positions: UnsafeMutablePointer<StrategyPosition>
