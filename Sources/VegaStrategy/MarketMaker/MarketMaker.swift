@@ -94,12 +94,14 @@ public struct MarketMaker: Strategy, ~Copyable {
         requote(books: books, context: &context)
     }
 
+    /// Counts the reject and does not requote now: resending on the reject itself would turn a
+    /// persistent refusal (a post-only that would cross, a risk limit) into a reject loop. The
+    /// side is quoted again at the next book event, trade or timer.
     @inlinable
     public mutating func onReject<Books: BookView & ~Copyable>(
         _ event: OrderRejected, books: borrowing Books, context: inout StrategyContext
     ) {
         _counters.rejects &+= 1
-        requote(books: books, context: &context)
     }
 
     @inlinable
