@@ -79,6 +79,6 @@ func requote(_ side: Side, _ id: OrderID, to price: Int64, _ q: UInt64, newID: O
 }
 
 func cancel(_ side: Side, _ id: OrderID, price: Int64, leaves: UInt64) -> OrderIntent {
-    OrderIntent(kind: .cancel, side: side, timeInForce: .day, venue: mmVenue, account: mmAccount, strategy: mmStrategy,
+    OrderIntent(kind: .cancel, side: side, timeInForce: .day, postOnly: true, venue: mmVenue, account: mmAccount, strategy: mmStrategy,
                 instrument: mmInstrument, price: px(price), quantity: qty(leaves), orderID: id)
 }

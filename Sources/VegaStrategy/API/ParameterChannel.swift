@@ -18,13 +18,14 @@ import Synchronization
 /// - The lane: a ``ParameterSubscription`` polls between events. Wait-free: if a write is in
 ///   progress it reports nothing new and the lane picks the value up at a later event.
 ///
-/// A class because both threads share it; the lane reaches it through a stored reference and
-/// never retains it per call.
+/// A class because both threads share it. The atomics live in one raw allocation (the
+/// sequence, then the words) that the subscription reads through a pointer, so the lane never
+/// touches the object itself and never retains or releases it.
 public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable {
-    // @unchecked: `words` is a raw allocation of atomics owned by this object; every access
+    // @unchecked: `cells` is a raw allocation of atomics owned by this object; every access
     // goes through the atomics, which is what makes sharing it sound.
-    @usableFromInline let sequence: Atomic<UInt64>
-    @usableFromInline let words: UnsafeMutablePointer<Atomic<UInt64>>
+    /// `cells[0]` is the sequence, `cells[1...wordCount]` the value's words.
+    @usableFromInline let cells: UnsafeMutablePointer<Atomic<UInt64>>
     /// `P`'s size in 8-byte words.
     public let wordCount: Int
 
@@ -33,19 +34,18 @@ public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable 
     public init(_ initial: P) throws(ParameterError) {
         try initial.validate()
         wordCount = Swift.max(1, (MemoryLayout<P>.size + 7) / 8)
-        words = .allocate(capacity: wordCount)
-        for i in 0..<wordCount { (words + i).initialize(to: Atomic<UInt64>(0)) }
-        sequence = Atomic<UInt64>(0)
+        cells = .allocate(capacity: wordCount + 1)
+        for i in 0...wordCount { (cells + i).initialize(to: Atomic<UInt64>(0)) }
         store(initial)
     }
 
     deinit {
-        words.deinitialize(count: wordCount)
-        words.deallocate()
+        cells.deinitialize(count: wordCount + 1)
+        cells.deallocate()
     }
 
     /// The version of the latest published value (1 for the initial one).
-    public var version: UInt64 { sequence.load(ordering: .acquiring) / 2 }
+    public var version: UInt64 { cells[0].load(ordering: .acquiring) / 2 }
 
     /// Validates `parameters` and, if valid, makes them the current value. Off the lane.
     /// - Throws: the validation error; the current value is then unchanged.
@@ -62,56 +62,63 @@ public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable 
         withUnsafeBytes(of: parameters) { source in
             padded.withUnsafeMutableBytes { $0.copyMemory(from: source) }
         }
+        let sequence = cells
         // Take the odd state; a concurrent writer waits here (control threads only).
-        var s = sequence.load(ordering: .relaxed)
+        var s = sequence[0].load(ordering: .relaxed)
         while true {
             if s & 1 == 0 {
-                let (exchanged, original) = sequence.compareExchange(
+                let (exchanged, original) = sequence[0].compareExchange(
                     expected: s, desired: s &+ 1, ordering: .relaxed)
                 if exchanged { break }
                 s = original
             } else {
-                s = sequence.load(ordering: .relaxed)
+                s = sequence[0].load(ordering: .relaxed)
             }
         }
         // Orders the odd sequence before the word stores below, for a reader that sees any of them.
         atomicMemoryFence(ordering: .releasing)
-        for i in 0..<wordCount { words[i].store(padded[i], ordering: .relaxed) }
-        sequence.store(s &+ 2, ordering: .releasing)
+        for i in 0..<wordCount { cells[1 + i].store(padded[i], ordering: .relaxed) }
+        sequence[0].store(s &+ 2, ordering: .releasing)
         return (s &+ 2) / 2
     }
 
     /// The current value (spins while a write is in progress). Off the lane.
     public func current() -> P {
-        var scratch = [UInt64](repeating: 0, count: wordCount)
+        let scratch = UnsafeMutableRawPointer.allocate(byteCount: wordCount * 8, alignment: 16)
+        defer { scratch.deallocate() }
         while true {
-            let r = scratch.withUnsafeMutableBytes { tryRead(into: $0.baseAddress!, newerThan: 0) }
-            if let r { return r.parameters }
+            if let r = Self.tryRead(cells: cells, wordCount: wordCount, into: scratch, newerThan: 0) {
+                return r.parameters
+            }
         }
     }
 
     /// One attempt at a consistent copy newer than `version`: `nil` when there is nothing newer
     /// or a write is in progress. `scratch` holds `wordCount × 8` bytes. Wait-free.
     @inlinable
-    public func tryRead(into scratch: UnsafeMutableRawPointer, newerThan version: UInt64)
+    static func tryRead(cells: UnsafeMutablePointer<Atomic<UInt64>>, wordCount: Int,
+                        into scratch: UnsafeMutableRawPointer, newerThan version: UInt64)
         -> (parameters: P, version: UInt64)?
     {
-        let s1 = sequence.load(ordering: .acquiring)
+        let s1 = cells[0].load(ordering: .acquiring)
         if s1 & 1 != 0 || s1 / 2 <= version { return nil }
         for i in 0..<wordCount {
-            scratch.storeBytes(of: words[i].load(ordering: .relaxed), toByteOffset: i &* 8, as: UInt64.self)
+            scratch.storeBytes(of: cells[1 &+ i].load(ordering: .relaxed), toByteOffset: i &* 8, as: UInt64.self)
         }
         atomicMemoryFence(ordering: .acquiring)
-        let s2 = sequence.load(ordering: .relaxed)
+        let s2 = cells[0].load(ordering: .relaxed)
         if s1 != s2 { return nil }
         return (scratch.load(as: P.self), s1 / 2)
     }
 }
 
 /// The lane's end of a ``ParameterChannel``: remembers the version it has and owns the scratch
-/// words a read goes through, so polling never allocates.
+/// words a read goes through, so polling never allocates; it reads the channel's atomics
+/// through a pointer and keeps the channel alive without touching it.
 public struct ParameterSubscription<P: StrategyParameters>: ~Copyable {
     public let channel: ParameterChannel<P>
+    @usableFromInline let cells: UnsafeMutablePointer<Atomic<UInt64>>
+    @usableFromInline let wordCount: Int
     @usableFromInline let scratch: UnsafeMutableRawPointer
     @usableFromInline var _version: UInt64
 
@@ -120,6 +127,8 @@ public struct ParameterSubscription<P: StrategyParameters>: ~Copyable {
 
     public init(_ channel: ParameterChannel<P>) {
         self.channel = channel
+        cells = channel.cells
+        wordCount = channel.wordCount
         scratch = .allocate(byteCount: channel.wordCount * 8, alignment: 16)
         _version = 0
     }
@@ -127,10 +136,11 @@ public struct ParameterSubscription<P: StrategyParameters>: ~Copyable {
     deinit { scratch.deallocate() }
 
     /// Parameters published since the last poll, or `nil` (nothing new, or a write in progress:
-    /// poll again at the next event). Wait-free, no allocation, no lock.
+    /// poll again at the next event). Wait-free, no allocation, no lock, no reference counting.
     @inlinable
     public mutating func poll() -> P? {
-        guard let r = channel.tryRead(into: scratch, newerThan: _version) else { return nil }
+        guard let r = ParameterChannel<P>.tryRead(cells: cells, wordCount: wordCount, into: scratch,
+                                                  newerThan: _version) else { return nil }
         _version = r.version
         return r.parameters
     }

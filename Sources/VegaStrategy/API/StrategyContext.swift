@@ -54,7 +54,7 @@ public struct StrategyContext: ~Copyable {
         let id = newOrderID()
         let intent = OrderIntent(kind: .new, side: side, timeInForce: timeInForce, postOnly: postOnly, venue: venue,
                                  account: account, strategy: strategyID, instrument: instrument, price: price,
-                                 quantity: quantity, orderID: id)
+                                 quantity: quantity, orderID: id, newOrderID: OrderID(0))
         _ = intents.append(intent)
         _ = _state.recordNew(WorkingOrder(orderID: id, instrument: instrument, venue: venue, side: side,
                                           timeInForce: timeInForce, postOnly: postOnly, price: price, quantity: quantity))
@@ -69,9 +69,9 @@ public struct StrategyContext: ~Copyable {
         let order = _state.orders[i]
         guard order.status == .pendingNew || order.status == .working else { return false }
         _ = intents.append(OrderIntent(kind: .cancel, side: order.side, timeInForce: order.timeInForce,
-                                       venue: order.venue, account: account, strategy: strategyID,
+                                       postOnly: order.postOnly, venue: order.venue, account: account, strategy: strategyID,
                                        instrument: order.instrument, price: order.price, quantity: order.leaves,
-                                       orderID: id))
+                                       orderID: id, newOrderID: OrderID(0)))
         _state.orders[i].status = .pendingCancel
         return true
     }
@@ -106,7 +106,7 @@ public struct StrategyContext: ~Copyable {
         var i = 0
         while i < _state.workingOrderCount {
             let order = _state.orders[i]
-            if instrument == nil || order.instrument == instrument!,
+            if instrument == nil || order.instrument.rawValue == instrument!.rawValue,
                order.status == .pendingNew || order.status == .working
             {
                 if submitCancel(order.orderID) { sent &+= 1 } else if intents.isFull { break }

@@ -9,6 +9,9 @@ import VegaTrading
 /// ``StrategyContext/state``; only the lane (``StrategyHost``) and the context's `submit…`
 /// methods change it.
 ///
+/// Identifiers are compared by `rawValue` throughout this module's lane code: VegaCore's
+/// types get a compiler-derived `==` that is not inlinable, i.e. an opaque call.
+///
 /// Fixed capacity, allocated in `init`: `orderCapacity` open orders and `instrumentCapacity`
 /// instruments, found by a linear scan (a strategy has a handful of each; a scan of a few
 /// cache lines beats hashing at that size). Nothing here allocates, locks or traps on what a
@@ -73,12 +76,16 @@ public struct StrategyState: ~Copyable {
         return orders[i]
     }
 
+    /// Whether the order with this ID is open (under this ID: a pending replacement's ID is not).
+    @inlinable
+    public func isOpen(_ id: OrderID) -> Bool { indexOfOrder(id) != nil }
+
     /// Open orders on `side` of `instrument`, and their open shares.
     @inlinable
     public func working(instrument: InstrumentID, side: Side) -> (orders: Int, shares: Quantity) {
         var n = 0
         var shares: UInt64 = 0
-        for i in 0..<_orderCount where orders[i].instrument == instrument && orders[i].side == side {
+        for i in 0..<_orderCount where orders[i].instrument.rawValue == instrument.rawValue && orders[i].side == side {
             n &+= 1
             shares &+= orders[i].leaves.rawValue
         }
@@ -88,7 +95,7 @@ public struct StrategyState: ~Copyable {
     /// The position in `instrument` (flat if the strategy never traded it).
     @inlinable
     public func position(_ instrument: InstrumentID) -> StrategyPosition {
-        for i in 0..<_instrumentCount where positions[i].instrument == instrument { return positions[i] }
+        for i in 0..<_instrumentCount where positions[i].instrument.rawValue == instrument.rawValue { return positions[i] }
         return StrategyPosition(instrument: instrument)
     }
 
@@ -102,13 +109,13 @@ public struct StrategyState: ~Copyable {
 
     @inlinable
     func indexOfOrder(_ id: OrderID) -> Int? {
-        for i in 0..<_orderCount where orders[i].orderID == id { return i }
+        for i in 0..<_orderCount where orders[i].orderID.rawValue == id.rawValue { return i }
         return nil
     }
 
     @inlinable
     func indexOfReplacement(_ id: OrderID) -> Int? {
-        for i in 0..<_orderCount where orders[i].status == .pendingReplace && orders[i].replacementID == id { return i }
+        for i in 0..<_orderCount where orders[i].status == .pendingReplace && orders[i].replacementID.rawValue == id.rawValue { return i }
         return nil
     }
 
@@ -188,7 +195,7 @@ public struct StrategyState: ~Copyable {
     /// Applies a fill that names an instrument directly (e.g. an order the state never held).
     @inlinable
     mutating func movePosition(instrument: InstrumentID, side: Side, shares: UInt64, price: Price4) {
-        for p in 0..<_instrumentCount where positions[p].instrument == instrument {
+        for p in 0..<_instrumentCount where positions[p].instrument.rawValue == instrument.rawValue {
             positions[p].apply(side: side, shares: shares, price: price)
             return
         }
@@ -227,7 +234,7 @@ public struct StrategyState: ~Copyable {
         case .cancel:
             if orders[i].status == .pendingCancel { orders[i].status = .working }
         case .replace:
-            if orders[i].status == .pendingReplace && orders[i].replacementID == reject.replacementID {
+            if orders[i].status == .pendingReplace && orders[i].replacementID.rawValue == reject.replacementID.rawValue {
                 orders[i].status = .working
                 orders[i].replacementID = OrderID(0)
             }

@@ -91,8 +91,8 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
     public mutating func onFill<Books: BookView & ~Copyable>(
         _ event: OrderFilled, books: borrowing Books, context: inout StrategyContext
     ) {
-        if event.orderID == buyLeg { _counters.boughtShares &+= event.quantity.rawValue }
-        if event.orderID == sellLeg { _counters.soldShares &+= event.quantity.rawValue }
+        if event.orderID.rawValue == buyLeg.rawValue { _counters.boughtShares &+= event.quantity.rawValue }
+        if event.orderID.rawValue == sellLeg.rawValue { _counters.soldShares &+= event.quantity.rawValue }
         advance(books: books, context: &context)
     }
 
@@ -126,7 +126,8 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         let profit = Int128(sellTop.bid.price.rawValue) - Int128(buyTop.ask.price.rawValue)
             - Int128(buy.feePerShare.rawValue) - Int128(sell.feePerShare.rawValue)
         guard profit >= Int128(_parameters.edge.rawValue) else { return nil }
-        let size = Swift.min(buyTop.ask.shares, sellTop.bid.shares, _parameters.maxClip.rawValue)
+        // Two-argument min: the variadic three-argument one builds an array.
+        let size = Swift.min(Swift.min(buyTop.ask.shares, sellTop.bid.shares), _parameters.maxClip.rawValue)
         return ArbitrageOpportunity(buyVenue: buy.venue, buyPrice: buyTop.ask.price, sellVenue: sell.venue,
                                     sellPrice: sellTop.bid.price, quantity: Quantity(size),
                                     profitPerShare: Price4(rawValue: Int64(profit)))
@@ -145,9 +146,9 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         }
         let instrument = configuration.instrument
         guard let b = context.submitNew(instrument: instrument, venue: o.buyVenue, side: .buy, price: o.buyPrice,
-                                        quantity: o.quantity, timeInForce: .immediateOrCancel),
+                                        quantity: o.quantity, timeInForce: .immediateOrCancel, postOnly: false),
               let s = context.submitNew(instrument: instrument, venue: o.sellVenue, side: .sell, price: o.sellPrice,
-                                        quantity: o.quantity, timeInForce: .immediateOrCancel)
+                                        quantity: o.quantity, timeInForce: .immediateOrCancel, postOnly: false)
         else { return }
         buyLeg = b
         sellLeg = s
@@ -160,7 +161,7 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
     mutating func advance<Books: BookView & ~Copyable>(books: borrowing Books, context: inout StrategyContext) {
         switch _phase {
         case .legsWorking:
-            guard context.state.workingOrder(buyLeg) == nil, context.state.workingOrder(sellLeg) == nil else { return }
+            guard !context.state.isOpen(buyLeg), !context.state.isOpen(sellLeg) else { return }
             buyLeg = OrderID(0)
             sellLeg = OrderID(0)
             if context.state.position(configuration.instrument).net == 0 {
@@ -172,7 +173,7 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
                 if _parameters.flattenImbalance { flatten(books: books, context: &context) }
             }
         case .flattening:
-            guard context.state.workingOrder(flattenOrder) == nil else { return }
+            guard !context.state.isOpen(flattenOrder) else { return }
             flattenOrder = OrderID(0)
             _phase = context.state.position(configuration.instrument).net == 0 ? .idle : .unhedged
         case .idle, .unhedged:
@@ -210,7 +211,7 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         }
         guard let id = context.submitNew(instrument: configuration.instrument, venue: venue, side: side,
                                          price: Price4(rawValue: price), quantity: Quantity(net.magnitude),
-                                         timeInForce: .immediateOrCancel)
+                                         timeInForce: .immediateOrCancel, postOnly: false)
         else { return }
         flattenOrder = id
         _phase = .flattening

@@ -53,8 +53,8 @@ public struct MarketMaker: Strategy, ~Copyable {
         self.configuration = configuration
         _parameters = parameters
         vpin = VPIN(bucketVolume: configuration.vpinBucketVolume, bucketCount: configuration.vpinBucketCount)
-        bidSlot = QuoteSlot()
-        askSlot = QuoteSlot()
+        bidSlot = QuoteSlot(orderID: OrderID(0))
+        askSlot = QuoteSlot(orderID: OrderID(0))
         _counters = MarketMakerCounters()
     }
 
@@ -179,7 +179,7 @@ public struct MarketMaker: Strategy, ~Copyable {
                 slot.replacementID = OrderID(0)
                 current = o
             } else {
-                slot = QuoteSlot()
+                slot = QuoteSlot(orderID: OrderID(0))
             }
         }
         guard let current else {
@@ -204,7 +204,7 @@ public struct MarketMaker: Strategy, ~Copyable {
             return slot
         }
         let moved = (wanted.price.rawValue &- current.price.rawValue).magnitude
-        if moved > UInt64(p.requoteThreshold.rawValue) || wanted.quantity != current.quantity {
+        if moved > UInt64(p.requoteThreshold.rawValue) || wanted.quantity.rawValue != current.quantity.rawValue {
             if let newID = context.submitReplace(current.orderID, price: wanted.price, quantity: wanted.quantity) {
                 slot.replacementID = newID
                 _counters.replaces &+= 1
@@ -233,7 +233,8 @@ public struct Quote: Sendable, Equatable, BitwiseCopyable {
 struct QuoteSlot: BitwiseCopyable {
     @usableFromInline var orderID: OrderID
     @usableFromInline var replacementID: OrderID
-    @inlinable init(orderID: OrderID = OrderID(0)) {
+    // No default argument: a default's generator is an opaque call on the lane.
+    @inlinable init(orderID: OrderID) {
         self.orderID = orderID
         replacementID = OrderID(0)
     }
