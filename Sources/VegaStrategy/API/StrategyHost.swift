@@ -8,7 +8,7 @@ import VegaMarketData
 /// OMS, and the next call starts with an empty buffer (so intents the lane did not take are
 /// dropped, never sent twice). Generic over the strategy and (per call) the books: fully
 /// specialised, no existentials. Every method is a lane call: no allocation, no lock; its cost
-/// is the strategy's plus a parameter poll (two atomic loads when nothing changed).
+/// is the strategy's plus a parameter poll (one atomic load when nothing changed).
 public struct StrategyHost<S: Strategy & ~Copyable>: ~Copyable {
     public var strategy: S
     public var context: StrategyContext
