@@ -238,3 +238,42 @@ import VegaTrading
         #expect(r.host.strategy.parameters == base)
     }
 }
+
+/// Quote arithmetic beyond 64 bits: the 128-bit path gives the exact answer.
+@Suite struct MarketMakerArithmeticTests {
+    @Test func micropriceWithHugeDisplayedSizesIsExact() throws {
+        let p = MarketMakerParameters(fairPrice: .microprice, halfSpread: px(300), quoteSize: qty(100),
+                                      maxPosition: qty(1_000))
+        let mm = MarketMaker(configuration: MarketMakerConfiguration(instrument: mmInstrument, locate: mmLocate,
+                                                                     venue: mmVenue, tickSize: px(100)),
+                             parameters: p)
+        // 10^13 shares × 10^6 price overflows Int64 (9.2 × 10^18) in bid × askSize.
+        let bidSize: UInt64 = 10_000_000_000_000, askSize: UInt64 = 30_000_000_000_000
+        let top = TopOfBook(bid: BookLevel(price: px(1_000_000), shares: bidSize, orders: 1),
+                            ask: BookLevel(price: px(1_001_000), shares: askSize, orders: 1))
+        let q = mm.desiredQuotes(top: top, position: 0)
+        // Microprice = (1_000_000 × 3 + 1_001_000 × 1) / 4 = 1_000_250 exactly (sizes in ratio 1:3).
+        // Bid 999_950 → floor 999_900; ask 1_000_550 → ceil 1_000_600.
+        #expect(q.bid == Quote(price: px(999_900), quantity: qty(100)))
+        #expect(q.ask == Quote(price: px(1_000_600), quantity: qty(100)))
+        // The same book scaled down fits in 64 bits and must agree.
+        let small = TopOfBook(bid: BookLevel(price: px(1_000_000), shares: 100, orders: 1),
+                              ask: BookLevel(price: px(1_001_000), shares: 300, orders: 1))
+        let s = mm.desiredQuotes(top: small, position: 0)
+        #expect(s.bid == q.bid && s.ask == q.ask)
+    }
+
+    @Test func skewBeyondTheBookNeverQuotesANonPositivePrice() throws {
+        let p = MarketMakerParameters(halfSpread: px(300), inventorySkew: px(1_000_000), quoteSize: qty(100),
+                                      maxPosition: qty(1_000))
+        let mm = MarketMaker(configuration: MarketMakerConfiguration(instrument: mmInstrument, locate: mmLocate,
+                                                                     venue: mmVenue, tickSize: px(100)),
+                             parameters: p)
+        let top = TopOfBook(bid: BookLevel(price: px(1_000_000), shares: 100, orders: 1),
+                            ask: BookLevel(price: px(1_001_000), shares: 100, orders: 1))
+        // Long 500: skew 5 × 10^8 takes the bid below zero; the ask is clamped to the best bid + tick.
+        let q = mm.desiredQuotes(top: top, position: 500)
+        #expect(q.bid == nil)
+        #expect(q.ask == Quote(price: px(1_000_100), quantity: qty(100)))
+    }
+}

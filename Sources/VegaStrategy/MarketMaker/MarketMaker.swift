@@ -123,36 +123,35 @@ public struct MarketMaker: Strategy, ~Copyable {
               top.bid.price < top.ask.price
         else { return (nil, nil) }
         if p.pullAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.pullAtVPIN) { return (nil, nil) }
-        var half = Int128(p.halfSpread.rawValue)
+        var half = p.halfSpread.rawValue
         if p.widenAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.widenAtVPIN) {
-            half += Int128(p.toxicWidening.rawValue)
+            half &+= p.toxicWidening.rawValue  // both ≤ 2^40 (validated)
         }
-        // Fair price as the exact fraction num / den.
-        let bidPx = Int128(top.bid.price.rawValue), askPx = Int128(top.ask.price.rawValue)
-        let num: Int128, den: Int128
-        switch p.fairPrice {
-        case .mid:
-            num = bidPx + askPx
-            den = 2
-        case .microprice:
-            let bs = Int128(top.bid.shares), asz = Int128(top.ask.shares)
-            num = bidPx * asz + askPx * bs
-            den = bs + asz
+        let tickRaw = configuration.tickSize.rawValue
+        let bidPx = top.bid.price.rawValue, askPx = top.ask.price.rawValue
+        let micro = p.fairPrice == .microprice
+        var bid: Int64, ask: Int64
+        if let q = quoteBounds64(bidPrice: bidPx, askPrice: askPx, bidSize: top.bid.shares, askSize: top.ask.shares,
+                                 microprice: micro, half: half, position: position,
+                                 skewPerShare: p.inventorySkew.rawValue, tick: tickRaw) {
+            (bid, ask) = q
+        } else {
+            (bid, ask) = quoteBounds128(bidPrice: bidPx, askPrice: askPx, bidSize: top.bid.shares,
+                                        askSize: top.ask.shares, microprice: micro, half: half, position: position,
+                                        skewPerShare: p.inventorySkew.rawValue, tick: tickRaw)
         }
-        let skew = Int128(position) * Int128(p.inventorySkew.rawValue)
-        let tick = Int128(configuration.tickSize.rawValue)
-        var bid = floorDivide(num - (half + skew) * den, den * tick) * tick
-        var ask = ceilDivide(num + (half - skew) * den, den * tick) * tick
+        let tick = tickRaw
         // Post-only quotes must not reach the other side.
-        if bid >= askPx { bid = askPx - tick }
-        if ask <= bidPx { ask = bidPx + tick }
+        if bid >= askPx { bid = askPx &- tick }
+        if ask <= bidPx { ask = bidPx &+ tick }
         let size = p.quoteSize
-        let limit = Int128(p.maxPosition.rawValue)
-        let pos = Int128(position), q = Int128(size.rawValue)
-        let bidQuote: Quote? = pos + q <= limit && bid > 0
-            ? Quote(price: Price4(rawValue: Int64(bid)), quantity: size) : nil
-        let askQuote: Quote? = pos - q >= -limit && ask > 0
-            ? Quote(price: Price4(rawValue: Int64(ask)), quantity: size) : nil
+        // Position and quote size are far below 2^62 (quoteSize ≤ 2^32, maxPosition ≤ 2^40).
+        let limit = Int64(p.maxPosition.rawValue)
+        let q = Int64(size.rawValue)
+        let bidQuote: Quote? = position <= limit &- q && bid > 0
+            ? Quote(price: Price4(rawValue: bid), quantity: size) : nil
+        let askQuote: Quote? = position >= q &- limit && ask > 0
+            ? Quote(price: Price4(rawValue: ask), quantity: size) : nil
         return (bidQuote, askQuote)
     }
 
@@ -254,6 +253,86 @@ public struct MarketMakerCounters: Sendable, Equatable, BitwiseCopyable {
     public var rejects: UInt64 = 0
     public var parameterChanges: UInt64 = 0
     @inlinable public init() {}
+}
+
+/// Bid and ask before the passivity clamp, when every intermediate fits in `Int64` (mid
+/// always does; microprice unless price × size is beyond ~9.2 × 10^18), else `nil`. Two
+/// 64-bit divisions; the 128-bit fallback costs library calls.
+@inlinable
+func quoteBounds64(bidPrice: Int64, askPrice: Int64, bidSize: UInt64, askSize: UInt64, microprice: Bool, half: Int64,
+                   position: Int64, skewPerShare: Int64, tick: Int64) -> (bid: Int64, ask: Int64)? {
+    // Each step reports overflow; any one sends the caller to the 128-bit path.
+    let num: Int64, den: Int64
+    if microprice {
+        guard bidSize <= UInt64(Int64.max), askSize <= UInt64(Int64.max) else { return nil }
+        let bs = Int64(bidSize), asz = Int64(askSize)
+        let x = bidPrice.multipliedReportingOverflow(by: asz)
+        let y = askPrice.multipliedReportingOverflow(by: bs)
+        let n = x.partialValue.addingReportingOverflow(y.partialValue)
+        let d = bs.addingReportingOverflow(asz)
+        if x.overflow || y.overflow || n.overflow || d.overflow { return nil }
+        num = n.partialValue
+        den = d.partialValue
+    } else {
+        let n = bidPrice.addingReportingOverflow(askPrice)
+        if n.overflow { return nil }
+        num = n.partialValue
+        den = 2
+    }
+    let skew = position.multipliedReportingOverflow(by: skewPerShare)
+    if skew.overflow { return nil }
+    let lowOffset = half.addingReportingOverflow(skew.partialValue)
+    let highOffset = half.subtractingReportingOverflow(skew.partialValue)
+    if lowOffset.overflow || highOffset.overflow { return nil }
+    let lowScaled = lowOffset.partialValue.multipliedReportingOverflow(by: den)
+    let highScaled = highOffset.partialValue.multipliedReportingOverflow(by: den)
+    let step = den.multipliedReportingOverflow(by: tick)
+    if lowScaled.overflow || highScaled.overflow || step.overflow || step.partialValue <= 0 { return nil }
+    let low = num.subtractingReportingOverflow(lowScaled.partialValue)
+    let high = num.addingReportingOverflow(highScaled.partialValue)
+    if low.overflow || high.overflow { return nil }
+    // |low / step| ≤ |low| / tick, so multiplying back by tick cannot overflow.
+    return (floorDivide64(low.partialValue, step.partialValue) &* tick,
+            ceilDivide64(high.partialValue, step.partialValue) &* tick)
+}
+
+/// The same in 128-bit arithmetic, exact for every validated input; results are clamped to
+/// the Int64 range (such a quote is refused as non-positive or never reached in practice).
+@inlinable
+func quoteBounds128(bidPrice: Int64, askPrice: Int64, bidSize: UInt64, askSize: UInt64, microprice: Bool, half: Int64,
+                    position: Int64, skewPerShare: Int64, tick: Int64) -> (bid: Int64, ask: Int64) {
+    let bidPx = Int128(bidPrice), askPx = Int128(askPrice)
+    let num: Int128, den: Int128
+    if microprice {
+        let bs = Int128(bidSize), asz = Int128(askSize)
+        num = bidPx * asz + askPx * bs
+        den = bs + asz
+    } else {
+        num = bidPx + askPx
+        den = 2
+    }
+    let skew = Int128(position) * Int128(skewPerShare)
+    let t = Int128(tick)
+    let bid = floorDivide(num - (Int128(half) + skew) * den, den * t) * t
+    let ask = ceilDivide(num + (Int128(half) - skew) * den, den * t) * t
+    return (clampToInt64(bid), clampToInt64(ask))
+}
+
+@inlinable
+func clampToInt64(_ x: Int128) -> Int64 {
+    x > Int128(Int64.max) ? Int64.max : x < Int128(Int64.min) ? Int64.min : Int64(x)
+}
+
+@inlinable
+func floorDivide64(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) != (b < 0)) ? q &- 1 : q
+}
+
+@inlinable
+func ceilDivide64(_ a: Int64, _ b: Int64) -> Int64 {
+    let q = a / b
+    return (a % b != 0 && (a < 0) == (b < 0)) ? q &+ 1 : q
 }
 
 @inlinable
