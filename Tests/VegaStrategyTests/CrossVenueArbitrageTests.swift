@@ -145,6 +145,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
         r.canceled(oid(2))  // IOC expired unfilled
         // Long 300 unhedged: sell IOC at A's bid 999_800 less 0.0100 slippage.
         #expect(r.counters.legImbalances == 1)
+        #expect(r.counters.lastImbalance == 300)
         #expect(r.intents == [ioc(.sell, venueA, 999_700, 300, oid(3))])
         #expect(r.phase == .flattening)
         r.fill(oid(3), 200, 999_800, leaves: 100)
@@ -170,6 +171,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
         #expect(r.phase == .unhedged)
         let unhedged = r.host.strategy.unhedgedShares(r.host.context.state)
         #expect(unhedged == -300)
+        #expect(r.counters.lastImbalance == -300)
         #expect(r.intents.isEmpty)
         r.add(locateB, .buy, 500, 1_000_300)  // a bigger opportunity: halted, so nothing
         #expect(r.intents.isEmpty)

@@ -1,3 +1,4 @@
+import Logging
 import Synchronization
 
 /// Publishes a strategy's parameters from a control thread to a lane, without locks: a
@@ -28,11 +29,17 @@ public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable 
     @usableFromInline let cells: UnsafeMutablePointer<Atomic<UInt64>>
     /// `P`'s size in 8-byte words.
     public let wordCount: Int
+    /// Where publications and refusals are logged (control side only).
+    public let logger: Logger
 
     /// A channel holding `initial` as version 1.
     /// - Throws: `initial`'s validation error.
-    public init(_ initial: P) throws(ParameterError) {
-        try initial.validate()
+    public init(_ initial: P, logger: Logger = Logger(label: "vega.strategy.parameters")) throws(ParameterError) {
+        self.logger = logger
+        do { try initial.validate() } catch {
+            logger.error("initial parameters refused", metadata: ["reason": "\(error)", "type": "\(P.self)"])
+            throw error
+        }
         wordCount = Swift.max(1, (MemoryLayout<P>.size + 7) / 8)
         cells = .allocate(capacity: wordCount + 1)
         for i in 0...wordCount { (cells + i).initialize(to: Atomic<UInt64>(0)) }
@@ -52,8 +59,14 @@ public final class ParameterChannel<P: StrategyParameters>: @unchecked Sendable 
     /// - Returns: the new version.
     @discardableResult
     public func publish(_ parameters: P) throws(ParameterError) -> UInt64 {
-        try parameters.validate()
-        return store(parameters)
+        do { try parameters.validate() } catch {
+            logger.error("parameters refused; the lane keeps the current ones",
+                         metadata: ["reason": "\(error)", "type": "\(P.self)", "version": "\(version)"])
+            throw error
+        }
+        let v = store(parameters)
+        logger.info("parameters published", metadata: ["type": "\(P.self)", "version": "\(v)"])
+        return v
     }
 
     @discardableResult

@@ -169,6 +169,7 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
                 _counters.completed &+= 1
             } else {
                 _counters.legImbalances &+= 1
+                _counters.lastImbalance = context.state.position(configuration.instrument).net
                 _phase = .unhedged
                 if _parameters.flattenImbalance { flatten(books: books, context: &context) }
             }
@@ -251,6 +252,8 @@ public struct ArbitrageCounters: Sendable, Equatable, BitwiseCopyable {
     public var completed: UInt64 = 0
     /// Cycles that ended with one leg filled more than the other.
     public var legImbalances: UInt64 = 0
+    /// Shares left unhedged by the latest such cycle (+ long, − short), for the report.
+    public var lastImbalance: Int64 = 0
     public var flattenOrders: UInt64 = 0
     public var boughtShares: UInt64 = 0
     public var soldShares: UInt64 = 0
