@@ -7,6 +7,9 @@
 //   mm-book-event-requote  every event moves the ask beyond the threshold: the call replaces it
 //                          (one intent); the venue's acknowledgement is then applied, outside
 //                          the per-call samples but inside the batch times.
+//   …-untimed              the same loops without the per-call TSC reads (whose fences cost
+//                          tens of ns and hold the pipeline): `cpu ns/call` is then the call alone
+//                          (plus, for requote, the acknowledgement).
 //
 // Each sample runs `callsPerSample` calls. Per-call latency comes from TSC reads around every
 // call (`call ns`, empty start/end pair subtracted; the runner's percentiles are over all calls
@@ -63,8 +66,10 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    marketMakerBenchmark("mm-book-event-hold", requote: false)
-    marketMakerBenchmark("mm-book-event-requote", requote: true)
+    marketMakerBenchmark("mm-book-event-hold", requote: false, timed: true)
+    marketMakerBenchmark("mm-book-event-requote", requote: true, timed: true)
+    marketMakerBenchmark("mm-book-event-hold-untimed", requote: false, timed: false)
+    marketMakerBenchmark("mm-book-event-requote-untimed", requote: true, timed: false)
 }
 
 /// Bid 100.00 × 500 / ask 100.10 × 300, or (`moved`) bid 100.01: the mid moves 0.0050, the
@@ -116,15 +121,19 @@ func makeHost(threshold: Int64, books: borrowing OrderBooks<NoBookOutput>) -> St
 @inline(never)
 func runBookEvents(_ host: inout StrategyHost<MarketMaker>, _ a: borrowing OrderBooks<NoBookOutput>,
                    _ b: borrowing OrderBooks<NoBookOutput>, calls: Int, requote: Bool,
-                   ticks: UnsafeMutablePointer<UInt64>) -> Int {
+                   ticks: UnsafeMutablePointer<UInt64>?) -> Int {
     var intents = 0
     var event = BookUpdateEvent(locate: locate, venue: venue, times: EventTimes(exchange: Timestamp(nanoseconds: 3)))
     for i in 0..<calls {
         event.times.exchange = Timestamp(nanoseconds: UInt64(i))
-        let t0 = vega_tsc_start()
-        if i & 1 == 0 { host.onBookUpdate(event, books: b) } else { host.onBookUpdate(event, books: a) }
-        let t1 = vega_tsc_end()
-        ticks[i] = t1 &- t0
+        if let ticks {
+            let t0 = vega_tsc_start()
+            if i & 1 == 0 { host.onBookUpdate(event, books: b) } else { host.onBookUpdate(event, books: a) }
+            let t1 = vega_tsc_end()
+            ticks[i] = t1 &- t0
+        } else {
+            if i & 1 == 0 { host.onBookUpdate(event, books: b) } else { host.onBookUpdate(event, books: a) }
+        }
         let n = host.context.intents.count
         intents &+= n
         if requote && n == 1 {
@@ -137,14 +146,17 @@ func runBookEvents(_ host: inout StrategyHost<MarketMaker>, _ a: borrowing Order
     return intents
 }
 
-func marketMakerBenchmark(_ name: String, requote: Bool) {
-    Benchmark(name) { benchmark in
+func marketMakerBenchmark(_ name: String, requote: Bool, timed: Bool) {
+    let metrics: [BenchmarkMetric] = timed
+        ? [.wallClock, .cpuTotal, .mallocCountTotal, callNs, cpuNsPerCall, wallNsPerCall]
+        : [.wallClock, .cpuTotal, .mallocCountTotal, cpuNsPerCall, wallNsPerCall]
+    Benchmark(name, configuration: .init(metrics: metrics)) { benchmark in
         guard let cal = tsc, let ticks = callTicks else { fatalError("no fixture") }
         let a = makeBooks(moved: false), b = makeBooks(moved: true)
         var host = makeHost(threshold: requote ? 0 : 100, books: a)
         benchmark.startMeasurement()
         let c0 = threadCPUNanoseconds(), w0 = monotonicNanoseconds()
-        let intents = runBookEvents(&host, a, b, calls: callsPerSample, requote: requote, ticks: ticks)
+        let intents = runBookEvents(&host, a, b, calls: callsPerSample, requote: requote, ticks: timed ? ticks : nil)
         let w1 = monotonicNanoseconds(), c1 = threadCPUNanoseconds()
         benchmark.stopMeasurement()
         // The decision really happened: a replace per call, or none.
@@ -152,7 +164,7 @@ func marketMakerBenchmark(_ name: String, requote: Bool) {
         precondition(host.context.state.workingOrderCount == 2)
         benchmark.measurement(cpuNsPerCall, Int((c1 - c0) / UInt64(callsPerSample)))
         benchmark.measurement(wallNsPerCall, Int((w1 - w0) / UInt64(callsPerSample)))
-        for i in 0..<callsPerSample {
+        for i in 0..<(timed ? callsPerSample : 0) {
             let t = ticks[i]
             let net = t > cal.emptyPairTicks ? t - cal.emptyPairTicks : 0
             benchmark.measurement(callNs, Int(Double(net) / cal.ticksPerNanosecond))
