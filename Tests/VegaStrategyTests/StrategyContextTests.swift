@@ -152,4 +152,27 @@ import VegaTrading
         h.onTimer(now: now(5), books: books)
         #expect(h.intents.isEmpty)
     }
+
+    @Test func handleRoutesEachEventKindLikeTheDirectCalls() throws {
+        var h = try host()
+        let books = makeBooks()
+        let idOpt = h.context.submitNew(instrument: aapl, venue: venue, side: .buy, price: px(100), quantity: qty(10))
+        let id = try #require(idOpt)
+        h.handle(.acknowledged(OrderAcknowledged(orderID: id, now: now())), books: books)
+        #expect(h[order: id]?.status == .working)
+        h.handle(.filled(OrderFilled(orderID: id, quantity: qty(4), price: px(100), leaves: qty(6), now: now())),
+                 books: books)
+        #expect(h[order: id]?.leaves == qty(6))
+        #expect(h[position: aapl].net == 4)
+        let sent = h.context.submitCancel(id)
+        #expect(sent)
+        h.handle(.rejected(OrderRejected(orderID: id, request: .cancel, source: .venue, now: now())), books: books)
+        #expect(h[order: id]?.status == .working)
+        h.handle(.book(BookUpdateEvent(locate: 7, times: times())), books: books)
+        h.handle(.trade(TradeEvent(locate: 7, price: px(100), shares: 5, times: times())), books: books)
+        h.handle(.timer(now(9)), books: books)
+        h.handle(.canceled(OrderCanceled(orderID: id, now: now())), books: books)
+        #expect(h.openOrders == 0)
+        #expect(h[position: aapl].net == 4)
+    }
 }
