@@ -175,4 +175,20 @@ import VegaTrading
         #expect(h.openOrders == 0)
         #expect(h[position: aapl].net == 4)
     }
+
+    @Test func timerRequestIsClearedWhenDeliveredAndCanBeReArmed() throws {
+        var h = try host()
+        let books = makeBooks()
+        #expect(h.context.timerDeadline == nil)
+        h.context.scheduleTimer(at: now(1_000))
+        h.context.scheduleTimer(at: now(2_000))  // replaces
+        #expect(h.context.timerDeadline == now(2_000))
+        h.onBookUpdate(BookUpdateEvent(locate: 7, times: times()), books: books)
+        #expect(h.context.timerDeadline == now(2_000))  // other events leave it
+        h.onTimer(now: now(2_001), books: books)
+        #expect(h.context.timerDeadline == nil)
+        h.context.scheduleTimer(at: now(3_000))
+        h.context.cancelTimer()
+        #expect(h.context.timerDeadline == nil)
+    }
 }

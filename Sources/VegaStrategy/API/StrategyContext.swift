@@ -18,6 +18,8 @@ public struct StrategyContext: ~Copyable {
     public var intents: IntentBuffer
     @usableFromInline var _state: StrategyState
     @usableFromInline var _nextOrderNumber: UInt64
+    /// Lane monotonic ns of the requested timer; 0: none.
+    @usableFromInline var _timerDeadline: UInt64
 
     /// The strategy's open orders and positions.
     @inlinable public var state: StrategyState {
@@ -34,7 +36,26 @@ public struct StrategyContext: ~Copyable {
         intents = IntentBuffer(capacity: intentCapacity)
         _state = StrategyState(orderCapacity: orderCapacity, instrumentCapacity: instrumentCapacity)
         _nextOrderNumber = 1
+        _timerDeadline = 0
     }
+
+    /// When the strategy wants its next ``Strategy/onTimer(now:books:context:)`` (lane
+    /// monotonic time), or `nil`. The lane reads it after each event and calls the timer at or
+    /// after it; delivering the timer clears it (a periodic strategy re-arms in `onTimer`).
+    @inlinable
+    public var timerDeadline: Timestamp<Monotonic>? {
+        _timerDeadline == 0 ? nil : Timestamp(nanoseconds: _timerDeadline)
+    }
+
+    /// Asks for a timer at `deadline` (lane monotonic ns, > 0), replacing any earlier request.
+    @inlinable
+    public mutating func scheduleTimer(at deadline: Timestamp<Monotonic>) {
+        _timerDeadline = Swift.max(deadline.nanoseconds, 1)
+    }
+
+    /// Withdraws the timer request.
+    @inlinable
+    public mutating func cancelTimer() { _timerDeadline = 0 }
 
     /// A client order ID no other request of this lane has used.
     @inlinable

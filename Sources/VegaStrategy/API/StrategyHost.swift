@@ -89,10 +89,11 @@ public struct StrategyHost<S: Strategy & ~Copyable>: ~Copyable {
         strategy.onCanceled(event, books: books, context: &context)
     }
 
-    /// The strategy's timer.
+    /// The strategy's timer (see ``StrategyContext/timerDeadline``, cleared before the call).
     @inlinable
     public mutating func onTimer<Books: BookView & ~Copyable>(now: Timestamp<Monotonic>, books: borrowing Books) {
         begin()
+        context._timerDeadline = 0
         strategy.onTimer(now: now, books: books, context: &context)
     }
 
