@@ -1,1 +1,0 @@
-// VegaStrategy: the strategy API a lane calls, and the native strategies.
