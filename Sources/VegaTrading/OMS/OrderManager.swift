@@ -161,7 +161,7 @@ extension OrderManager {
         var s = heads[i &* 2 &+ (side == .buy ? 1 : 0)]
         while s >= 0 {
             let o = orders[Int(s)]
-            if o.venue == venue && o.id != excluding && !o.leavesQuantity.isZero {
+            if o.venue == venue && o.id.rawValue != excluding.rawValue && !o.leavesQuantity.isZero {
                 if side == .buy ? price >= o.price : price <= o.price { return o.id }
             }
             s = next[Int(s)]
@@ -244,7 +244,7 @@ extension OrderManager {
         if quantity.rawValue > UInt64(Int64.max) || price.notionalReportingOverflow(quantity: quantity).overflow {
             return refuse(.overflow, o.state)
         }
-        if newID == id || index.contains(newID.rawValue) || finished.contains(newID.rawValue) {
+        if newID.rawValue == id.rawValue || index.contains(newID.rawValue) || finished.contains(newID.rawValue) {
             return refuse(.duplicateOrderID, o.state)
         }
         _ = index.insert(slot, forKey: newID.rawValue)

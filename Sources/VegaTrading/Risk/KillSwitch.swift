@@ -15,7 +15,7 @@ public enum KillScope: Sendable, Hashable, BitwiseCopyable, CustomStringConverti
         case .global: true
         case .account(let a): a == account
         case .strategy(let s): s == strategy
-        case .instrument(let i): i == instrument
+        case .instrument(let i): i.rawValue == instrument.rawValue
         }
     }
 
@@ -44,6 +44,21 @@ public enum KillCause: UInt8, Sendable, Hashable, BitwiseCopyable, CaseIterable,
     case positionBreach
     /// Market data older than the staleness limit while orders work.
     case staleMarketData
+
+    /// The cause a stored raw value stands for (nil for 0 or an unknown value). Spelled out:
+    /// the synthesized `init(rawValue:)` is not visible to `@_noLocks` lane code.
+    @inlinable
+    public static func decode(_ raw: UInt8) -> KillCause? {
+        switch raw {
+        case 1: .manual
+        case 2: .lossLimit
+        case 3: .rejectRate
+        case 4: .messageRate
+        case 5: .positionBreach
+        case 6: .staleMarketData
+        default: nil
+        }
+    }
 
     public var description: String {
         switch self {

@@ -40,32 +40,35 @@ public struct KillSwitches: ~Copyable {
         case .strategy(let s): raw = Int(s.rawValue) < capacity.strategies ? strategies[Int(s.rawValue)] : 0
         case .instrument(let i): raw = Int(i.rawValue) < capacity.instruments ? instruments[Int(i.rawValue)] : 0
         }
-        return KillCause(rawValue: raw)
+        return KillCause.decode(raw)
     }
 
     @inlinable
-    public func isThrown(_ scope: KillScope) -> Bool { cause(scope) != nil }
+    public func isThrown(_ scope: KillScope) -> Bool { if case .some = cause(scope) { true } else { false } }
 
     /// Throws (`cause` non-nil) or resets (nil) `scope`'s switch. Returns false for an
     /// out-of-range ID. A thrown switch keeps its first cause.
     @inlinable
     @discardableResult
     public mutating func set(_ scope: KillScope, cause: KillCause?) -> Bool {
-        let raw = cause?.rawValue ?? 0
-        @inline(__always) func store(_ p: UnsafeMutablePointer<UInt8>) { if raw == 0 || p.pointee == 0 { p.pointee = raw } }
+        var raw: UInt8 = 0
+        if case .some(let c) = cause { raw = c.rawValue }
+        let p: UnsafeMutablePointer<UInt8>
         switch scope {
         case .global:
             if raw == 0 || globalCause == 0 { globalCause = raw }
+            return true
         case .account(let a):
             guard Int(a.rawValue) < capacity.accounts else { return false }
-            store(accounts + Int(a.rawValue))
+            p = accounts + Int(a.rawValue)
         case .strategy(let s):
             guard Int(s.rawValue) < capacity.strategies else { return false }
-            store(strategies + Int(s.rawValue))
+            p = strategies + Int(s.rawValue)
         case .instrument(let i):
             guard Int(i.rawValue) < capacity.instruments else { return false }
-            store(instruments + Int(i.rawValue))
+            p = instruments + Int(i.rawValue)
         }
+        if raw == 0 || p.pointee == 0 { p.pointee = raw }
         return true
     }
 

@@ -9,7 +9,7 @@ extension RiskEngine {
         if killSwitches.isThrown(trip.scope) { return false }
         guard killSwitches.set(trip.scope, cause: trip.cause) else { return false }
         _tripCounts[Int(trip.cause.rawValue)] &+= 1
-        tripLog.record(trip)
+        tripSink._withUnsafeGuaranteedRef { $0.record(trip) }
         return true
     }
 
@@ -86,7 +86,7 @@ extension RiskEngine {
         let pnl = positions.totals(strategy: strategy).netPnL
         if limit != 0 && Int(strategy.rawValue) < capacity.strategies && pnl <= 0 &- limit {
             let t = KillTrip(scope: .strategy(strategy), cause: .lossLimit, observed: pnl, limit: 0 &- limit, time: now)
-            if first == nil && !killSwitches.isThrown(t.scope) { first = t }
+            if case .none = first, !killSwitches.isThrown(t.scope) { first = t }
         }
         return first
     }

@@ -47,7 +47,7 @@ extension RiskEngine {
         guard s < capacity.strategies else { return .unknownStrategy }
 
         if intent.kind == .cancel {
-            guard let o = orders.order(intent.orderID), o.id == intent.orderID,
+            guard let o = orders.order(intent.orderID), o.id.rawValue == intent.orderID.rawValue,
                   o.state == .new || o.state == .partiallyFilled
             else { return .orderNotWorking }
             let oa = Int(o.account.rawValue)
@@ -63,9 +63,10 @@ extension RiskEngine {
         var excluding = OrderID(0)
         var newLeaves = intent.quantity.rawValue
         if intent.kind == .replace {
-            guard let o = orders.order(intent.orderID), o.id == intent.orderID,
+            guard let o = orders.order(intent.orderID), o.id.rawValue == intent.orderID.rawValue,
                   o.state == .new || o.state == .partiallyFilled,
-                  o.side == intent.side, o.instrument == intent.instrument, o.account == intent.account
+                  o.side == intent.side, o.instrument.rawValue == intent.instrument.rawValue,
+                  o.account == intent.account
             else { return .orderNotWorking }
             guard intent.quantity > o.cumulativeQuantity else { return .zeroQuantity }
             oldLeaves = o.leavesQuantity.rawValue
@@ -77,11 +78,9 @@ extension RiskEngine {
         if let k = killSwitches.blocking(account: a, strategy: s, instrument: i) { return k }
         let il = limits.instrument(i)
         if il.restricted { return .restrictedInstrument }
-        switch tradingStates[i] {
-        case TradingState.halted.rawValue, TradingState.paused.rawValue: return .tradingHalted
-        case TradingState.quotationOnly.rawValue where !intent.postOnly: return .quotationOnly
-        default: break
-        }
+        let status = tradingStates[i]
+        if status == Self.haltedByte || status == Self.pausedByte { return .tradingHalted }
+        if status == Self.quotationOnlyByte && !intent.postOnly { return .quotationOnly }
         let lane = limits.lane
         if lane.staleMarketData != 0 && now > lastMarketData[i] && now &- lastMarketData[i] > lane.staleMarketData {
             return .staleMarketData
@@ -97,7 +96,8 @@ extension RiskEngine {
         if notionalOverflow { return .overflow }
         if notional > il.maxOrderNotional { return .maxOrderNotional }
 
-        let bps = il.collarBasisPoints ?? lane.collar.basisPoints
+        var bps = lane.collar.basisPoints
+        if case .some(let override) = il.collarBasisPoints { bps = override }
         if bps != .max, let reason = collar(intent.side, price: price, basisPoints: bps, policy: lane.collar,
                                             locate: intent.instrument.bookLocate, book: book) {
             return reason
@@ -143,9 +143,10 @@ extension RiskEngine {
             return .accountGrossNotional
         }
 
+        // `case .some`, not `!= nil`: the latter calls OrderID's synthesized `==`, opaque across modules.
         if lane.selfMatchPrevention,
-           orders.firstSelfMatch(instrument: intent.instrument, venue: intent.venue, side: intent.side,
-                                 price: intent.price, excluding: excluding) != nil {
+           case .some = orders.firstSelfMatch(instrument: intent.instrument, venue: intent.venue, side: intent.side,
+                                              price: intent.price, excluding: excluding) {
             return .selfMatch
         }
         orderBuckets[a].take(al.orderRate)

@@ -22,6 +22,8 @@ public struct RiskEngine: ~Copyable {
     public var killSwitches: KillSwitches
     /// Where trips go to be logged off the lane.
     public let tripLog: TripLog
+    /// The same log without reference counting on the lane (`tripLog` keeps it alive).
+    @usableFromInline let tripSink: Unmanaged<TripLog>
     @usableFromInline let orderBuckets: UnsafeMutablePointer<TokenBucket>
     @usableFromInline let cancelBuckets: UnsafeMutablePointer<TokenBucket>
     @usableFromInline let tradingStates: UnsafeMutablePointer<UInt8>
@@ -45,6 +47,7 @@ public struct RiskEngine: ~Copyable {
         self.limits = channel.laneEnd
         self.killSwitches = KillSwitches(capacity: capacity)
         self.tripLog = tripLog
+        self.tripSink = Unmanaged.passUnretained(tripLog)
         let lane = channel.laneEnd
         orderBuckets = .allocate(capacity: capacity.accounts)
         cancelBuckets = .allocate(capacity: capacity.accounts)
@@ -53,7 +56,7 @@ public struct RiskEngine: ~Copyable {
             (cancelBuckets + a).initialize(to: TokenBucket(limit: lane.account(a).cancelRate, now: now))
         }
         tradingStates = .allocate(capacity: capacity.instruments)
-        tradingStates.initialize(repeating: TradingState.trading.rawValue, count: capacity.instruments)
+        tradingStates.initialize(repeating: Self.tradingByte, count: capacity.instruments)
         lastMarketData = .allocate(capacity: capacity.instruments)
         lastMarketData.initialize(repeating: now, count: capacity.instruments)
         rejectWindows = .allocate(capacity: capacity.strategies)
@@ -87,8 +90,22 @@ extension RiskEngine {
     @inlinable
     public mutating func setTradingState(_ instrument: InstrumentID, _ state: TradingState) {
         guard Int(instrument.rawValue) < capacity.instruments else { return }
-        tradingStates[Int(instrument.rawValue)] = state.rawValue
+        // A switch, not `state.rawValue`: that getter is not inlinable across modules.
+        let byte: UInt8
+        switch state {
+        case .halted: byte = Self.haltedByte
+        case .paused: byte = Self.pausedByte
+        case .quotationOnly: byte = Self.quotationOnlyByte
+        case .trading: byte = Self.tradingByte
+        }
+        tradingStates[Int(instrument.rawValue)] = byte
     }
+
+    // ITCH 5.0 trading-state bytes ('H', 'P', 'Q', 'T'), as ``TradingState`` spells them.
+    @inlinable static var haltedByte: UInt8 { 0x48 }
+    @inlinable static var pausedByte: UInt8 { 0x50 }
+    @inlinable static var quotationOnlyByte: UInt8 { 0x51 }
+    @inlinable static var tradingByte: UInt8 { 0x54 }
 
     /// The instrument's trading status as last recorded (`.trading` at start).
     @inlinable

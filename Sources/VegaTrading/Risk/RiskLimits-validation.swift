@@ -3,9 +3,9 @@ import VegaCore
 extension RiskLimits {
     /// Largest quantity limit accepted (2^40 shares) short of "no limit": keeps every sum the
     /// checks form far from overflow.
-    public static var largestQuantity: Int64 { 1 << 40 }
+    @inlinable public static var largestQuantity: Int64 { 1 << 40 }
     /// Largest money limit accepted (2^61 ``Money4`` raw units ≈ 2.3 × 10^14 currency) short of "no limit".
-    public static var largestNotional: Int64 { 1 << 61 }
+    @inlinable public static var largestNotional: Int64 { 1 << 61 }
 
     /// Checks every limit against `capacity` and for sense.
     ///

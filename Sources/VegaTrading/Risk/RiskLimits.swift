@@ -81,6 +81,12 @@ public struct RateLimit: Sendable, Equatable, BitwiseCopyable {
 
     /// No limit.
     @inlinable public static var unlimited: RateLimit { RateLimit(perSecond: .max, burst: .max) }
+
+    // Spelled out so it is inlinable: the lane compares against `.unlimited` on every check.
+    @inlinable
+    public static func == (lhs: RateLimit, rhs: RateLimit) -> Bool {
+        lhs.perSecond == rhs.perSecond && lhs.burst == rhs.burst
+    }
 }
 
 /// Limits of one account, summed over its instruments.

@@ -92,5 +92,5 @@ public enum RiskVerdict: Sendable, Equatable, BitwiseCopyable {
     case accept
     case reject(RiskReject)
 
-    @inlinable public var isAccepted: Bool { self == .accept }
+    @inlinable public var isAccepted: Bool { if case .accept = self { true } else { false } }
 }

@@ -186,7 +186,7 @@ extension SmartOrderRouter {
                     continue
                 }
                 if best < 0 || Self.better(l.price.rawValue, than: bestLevel.price.rawValue, side: side)
-                    || (l.price == bestLevel.price
+                    || (l.price.rawValue == bestLevel.price.rawValue
                         && (venues[v].takeFee < venues[best].takeFee
                             || (venues[v].takeFee == venues[best].takeFee && venues[v].latency < venues[best].latency))) {
                     best = v
