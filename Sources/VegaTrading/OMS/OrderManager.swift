@@ -160,9 +160,14 @@ extension OrderManager {
         guard i < capacity.instruments else { return nil }
         var s = heads[i &* 2 &+ (side == .buy ? 1 : 0)]
         while s >= 0 {
-            let o = orders[Int(s)]
-            if o.venue == venue && o.id.rawValue != excluding.rawValue && !o.leavesQuantity.isZero {
-                if side == .buy ? price >= o.price : price <= o.price { return o.id }
+            // Cheapest test first: most of our resting orders are not crossed.
+            let slot = Int(s)
+            let resting = orders[slot].price
+            if side == .buy ? price >= resting : price <= resting,
+               orders[slot].venue == venue,
+               orders[slot].id.rawValue != excluding.rawValue,
+               !orders[slot].leavesQuantity.isZero {
+                return orders[slot].id
             }
             s = next[Int(s)]
         }
