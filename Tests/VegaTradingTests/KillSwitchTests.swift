@@ -184,3 +184,20 @@ struct CollectingHandler: LogHandler {
 
 /// The cause of `scope`'s kill switch in `core` (nil when not thrown).
 func killCause(_ core: borrowing TradingCore, _ scope: KillScope) -> KillCause? { core.risk.killSwitches.cause(scope) }
+
+@Suite("Kill switch and orders in flight")
+struct KillInFlightTests {
+    @Test func anOrderAcknowledgedAfterTheKillIsCancelledOnItsAck() {
+        var c = core()
+        _ = c.submit(newOrder(1), book: normalBook(), now: 0)  // PendingNew: not cancelable yet
+        let first = withCancels { c.kill(.global, now: 1, into: $0) }
+        #expect(first == 0)
+        let (result, cancels) = withCancels { buf in
+            let r = c.onExecution(ack(1), now: 2, cancels: buf)
+            return (r.result, Array(buf[0..<r.cancels]))
+        }
+        #expect(result == .applied(from: .pendingNew, to: .new))
+        #expect(cancels.map(\.orderID) == [OrderID(1)] && cancels.map(\.kind) == [.cancel])
+        #expect(c.submit(cancels[0], book: normalBook(), now: 3) == .send)
+    }
+}

@@ -57,7 +57,8 @@ public struct TradingCore: ~Copyable {
 
     /// Applies a venue message: the OMS state machine, then positions for a fill, then the
     /// breakers it can trip (reject rate on a reject; position breach and loss limits on a fill).
-    /// Cancels a trip calls for are written into `cancels`; their count is returned beside the
+    /// Cancels a trip calls for — and the cancel of an order acknowledged after a kill switch
+    /// covering it was thrown — are written into `cancels`; their count is returned beside the
     /// OMS's result.
     @inlinable
     public mutating func onExecution(_ report: ExecutionReport, now: UInt64,
@@ -73,6 +74,16 @@ public struct TradingCore: ~Copyable {
             }
             if let t = risk.checkLoss(account: o.account, strategy: o.strategy, positions: positions, now: now) {
                 n &+= kill(t, into: UnsafeMutableBufferPointer(rebasing: cancels[n...]))
+            }
+        } else if to == .new && report.kind == .ack {
+            // Acknowledged after a kill switch covering it was thrown (it was PendingNew then, not
+            // yet cancelable): cancel it now rather than let it work.
+            if case .some = risk.killSwitches.blocking(account: Int(o.account.rawValue), strategy: Int(o.strategy.rawValue),
+                                                       instrument: Int(o.instrument.rawValue)), cancels.count > 0 {
+                cancels[0] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
+                                         venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
+                                         price: o.price, quantity: o.leavesQuantity, orderID: o.id)
+                n = 1
             }
         } else if to == .rejected {
             if let t = risk.recordVenueReject(strategy: o.strategy, now: now) {
