@@ -88,6 +88,19 @@ let package = Package(
             ],
             path: "Benchmarks/StrategyBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The trading lane: a full pre-trade risk check (every check on), an OMS fill update, a
+        // fill through OMS + positions + breakers (VegaTrading), with per-operation TSC latency.
+        .executableTarget(
+            name: "TradingBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaCore", package: "Vega"),
+                .product(name: "VegaMarketData", package: "Vega"),
+                .product(name: "VegaTrading", package: "Vega"),
+                "CITCHFraming", "MarketDataBenchSupport",
+            ],
+            path: "Benchmarks/TradingBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [

@@ -1,0 +1,26 @@
+import VegaCore
+
+extension OrderManager {
+    /// Writes a cancel intent for every working order under `scope` into `buffer` (orders
+    /// already PendingCancel, or PendingNew — not yet cancelable at the venue — are skipped) and
+    /// returns how many it wrote; stops when `buffer` is full (call again after sending them).
+    ///
+    /// This is what a kill switch sends. The intents still go through the OMS
+    /// (``requestCancel(_:now:)``) as they are sent.
+    /// - Cost: O(open-order capacity); no allocation.
+    @inlinable
+    public func cancelIntents(for scope: KillScope, into buffer: UnsafeMutableBufferPointer<OrderIntent>) -> Int {
+        var n = 0
+        for slot in 0..<capacity.openOrders where inUse[slot] && n < buffer.count {
+            let o = orders[slot]
+            guard o.state == .new || o.state == .partiallyFilled || o.state == .pendingReplace,
+                  scope.covers(account: o.account, strategy: o.strategy, instrument: o.instrument)
+            else { continue }
+            buffer[n] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
+                                    venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
+                                    price: o.price, quantity: o.leavesQuantity, orderID: o.id)
+            n &+= 1
+        }
+        return n
+    }
+}

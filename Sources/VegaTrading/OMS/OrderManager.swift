@@ -1,0 +1,495 @@
+import VegaCore
+
+/// The lane's order management system: every order we sent, its FIX state, fills and leaves.
+///
+/// Requests (``register(_:now:)``, ``requestCancel(_:now:)``, ``requestReplace(_:newID:price:quantity:now:)``)
+/// come from the lane after pre-trade risk; venue messages (``apply(_:now:)``) drive the state
+/// machine. Illegal transitions are refused with an ``OMSReject`` and counted; repeats of a
+/// message already applied (same venue execution ID, a second ack or cancel ack) are recognised
+/// and ignored, so a session that replays after a reconnect cannot double-count a fill.
+///
+/// Alongside the orders it keeps the working exposure per instrument, per account and for the
+/// lane (``WorkingExposure``) and, per instrument and side, a list of working orders that the
+/// self-match check walks.
+///
+/// ## Contract
+/// All storage is allocated and pre-faulted in `init` from ``TradingCapacity``; no method used
+/// on the lane allocates, locks, retains or traps on venue input. Costs: `register`, `apply`,
+/// `request…` are O(1) expected (one or two hash probes); ``firstSelfMatch(instrument:venue:side:price:excluding:)``
+/// is O(our working orders on the opposite side of that instrument); ``cancelIntents(for:into:)``
+/// and ``reconcile(venue:statuses:into:)`` are O(capacity).
+/// `~Copyable`: the lane owns it.
+public struct OrderManager: ~Copyable {
+    public let capacity: TradingCapacity
+    @usableFromInline let orders: UnsafeMutablePointer<ManagedOrder>
+    @usableFromInline let inUse: UnsafeMutablePointer<Bool>
+    @usableFromInline let next: UnsafeMutablePointer<Int32>
+    @usableFromInline let prev: UnsafeMutablePointer<Int32>
+    /// Per instrument × side (index `instrument * 2 + (sell ? 1 : 0)`): first working order slot, or -1.
+    @usableFromInline let heads: UnsafeMutablePointer<Int32>
+    @usableFromInline let freeSlots: UnsafeMutablePointer<Int32>
+    @usableFromInline var freeCount: Int
+    /// Order ID (and a pending replacement's ID) → slot.
+    @usableFromInline var index: FixedMap<Int32>
+    /// Recently finished order ID → final state, forgotten oldest first.
+    @usableFromInline var finished: FixedMap<OrderState>
+    @usableFromInline let finishedRing: UnsafeMutablePointer<UInt64>
+    @usableFromInline var finishedNext: Int
+    /// Applied (venue, execution ID) keys, forgotten oldest first.
+    @usableFromInline var execSeen: FixedMap<Bool>
+    @usableFromInline let execRing: UnsafeMutablePointer<UInt64>
+    @usableFromInline var execNext: Int
+    @usableFromInline let instrumentWorking: UnsafeMutablePointer<WorkingExposure>
+    @usableFromInline let accountWorking: UnsafeMutablePointer<WorkingExposure>
+    /// Scratch for reconciliation: which slots a venue's status list mentioned.
+    @usableFromInline let seen: UnsafeMutablePointer<Bool>
+    /// Everything live on the lane.
+    @usableFromInline var _total: WorkingExposure
+    @inlinable public var total: WorkingExposure { _total }
+    /// Refusals per reason (index: ``OMSReject`` raw value).
+    @usableFromInline var _rejectCounts: InlineArray<16, UInt64>
+    @inlinable public var rejectCounts: InlineArray<16, UInt64> { _rejectCounts }
+    /// Venue messages recognised as repeats and ignored.
+    @usableFromInline var _duplicates: UInt64
+    @inlinable public var duplicates: UInt64 { _duplicates }
+    /// Fills applied.
+    @usableFromInline var _fills: UInt64
+    @inlinable public var fills: UInt64 { _fills }
+
+    /// Allocates every table for `capacity` (validate it first; a bad capacity traps here, at start).
+    public init(capacity: TradingCapacity) {
+        precondition((try? capacity.validate()) != nil, "OrderManager: invalid capacity \(capacity)")
+        self.capacity = capacity
+        let n = capacity.openOrders
+        orders = .allocate(capacity: n)
+        inUse = .allocate(capacity: n)
+        inUse.initialize(repeating: false, count: n)
+        next = .allocate(capacity: n)
+        next.initialize(repeating: -1, count: n)
+        prev = .allocate(capacity: n)
+        prev.initialize(repeating: -1, count: n)
+        heads = .allocate(capacity: capacity.instruments * 2)
+        heads.initialize(repeating: -1, count: capacity.instruments * 2)
+        freeSlots = .allocate(capacity: n)
+        // Lowest slots first, so a quiet lane touches few cache lines.
+        for i in 0..<n { freeSlots[i] = Int32(n - 1 - i) }
+        freeCount = n
+        index = FixedMap(capacity: n * 2)
+        finished = FixedMap(capacity: capacity.finishedOrderHistory)
+        finishedRing = .allocate(capacity: capacity.finishedOrderHistory)
+        finishedRing.initialize(repeating: 0, count: capacity.finishedOrderHistory)
+        finishedNext = 0
+        execSeen = FixedMap(capacity: capacity.execIDHistory)
+        execRing = .allocate(capacity: capacity.execIDHistory)
+        execRing.initialize(repeating: 0, count: capacity.execIDHistory)
+        execNext = 0
+        instrumentWorking = .allocate(capacity: capacity.instruments)
+        instrumentWorking.initialize(repeating: WorkingExposure(), count: capacity.instruments)
+        accountWorking = .allocate(capacity: capacity.accounts)
+        accountWorking.initialize(repeating: WorkingExposure(), count: capacity.accounts)
+        seen = .allocate(capacity: n)
+        seen.initialize(repeating: false, count: n)
+        _total = WorkingExposure()
+        _rejectCounts = InlineArray(repeating: 0)
+        _duplicates = 0
+        _fills = 0
+        // Fault the order table in now rather than on the first orders of the day.
+        let empty = ManagedOrder(intent: OrderIntent(kind: .new, side: .buy, venue: VenueID(0), account: AccountID(0),
+                                                     strategy: StrategyID(0), instrument: InstrumentID(0), price: .zero,
+                                                     quantity: .zero, orderID: OrderID(0)), now: 0)
+        orders.initialize(repeating: empty, count: n)
+    }
+
+    deinit {
+        orders.deallocate()
+        inUse.deallocate()
+        next.deallocate()
+        prev.deallocate()
+        heads.deallocate()
+        freeSlots.deallocate()
+        finishedRing.deallocate()
+        execRing.deallocate()
+        instrumentWorking.deallocate()
+        accountWorking.deallocate()
+        seen.deallocate()
+    }
+}
+
+// MARK: - Reads
+
+extension OrderManager {
+    /// Live orders.
+    @inlinable public var openOrderCount: Int { capacity.openOrders - freeCount }
+
+    /// The live order `id` (also found by a pending replacement's new ID), or `nil`.
+    @inlinable
+    public func order(_ id: OrderID) -> ManagedOrder? {
+        guard let slot = index.get(id.rawValue) else { return nil }
+        return orders[Int(slot)]
+    }
+
+    /// The final state of a recently finished order, or `nil` (live, unknown or forgotten).
+    @inlinable
+    public func finishedState(_ id: OrderID) -> OrderState? { finished.get(id.rawValue) }
+
+    /// Working exposure of `instrument` (zeros when out of range).
+    @inlinable
+    public func working(instrument: InstrumentID) -> WorkingExposure {
+        Int(instrument.rawValue) < capacity.instruments ? instrumentWorking[Int(instrument.rawValue)] : WorkingExposure()
+    }
+
+    /// Working exposure of `account` (zeros when out of range).
+    @inlinable
+    public func working(account: AccountID) -> WorkingExposure {
+        Int(account.rawValue) < capacity.accounts ? accountWorking[Int(account.rawValue)] : WorkingExposure()
+    }
+
+    /// Refusals for `reason`.
+    @inlinable
+    public func rejectCount(_ reason: OMSReject) -> UInt64 { _rejectCounts[Int(reason.rawValue)] }
+
+    /// The first of our working orders on `instrument` at `venue` on the side opposite `side`
+    /// that an order at `price` would trade against (a buy at or above our resting sell, a sell at
+    /// or below our resting buy), skipping `excluding` (the order a replace modifies).
+    ///
+    /// Cost: O(our working orders on that instrument's opposite side); no allocation.
+    @inlinable
+    public func firstSelfMatch(instrument: InstrumentID, venue: VenueID, side: Side, price: Price4,
+                               excluding: OrderID = OrderID(0)) -> OrderID? {
+        let i = Int(instrument.rawValue)
+        guard i < capacity.instruments else { return nil }
+        var s = heads[i &* 2 &+ (side == .buy ? 1 : 0)]
+        while s >= 0 {
+            // Cheapest test first: most of our resting orders are not crossed.
+            let slot = Int(s)
+            let resting = orders[slot].price
+            if side == .buy ? price >= resting : price <= resting,
+               orders[slot].venue == venue,
+               orders[slot].id.rawValue != excluding.rawValue,
+               !orders[slot].leavesQuantity.isZero {
+                return orders[slot].id
+            }
+            s = next[Int(s)]
+        }
+        return nil
+    }
+}
+
+// MARK: - Requests from the lane
+
+extension OrderManager {
+    /// Starts tracking a new order (PendingNew) for an intent risk accepted.
+    ///
+    /// - Returns: `.applied(from: .pendingNew, to: .pendingNew)`, or `.refused` for a zero
+    ///   quantity, a non-positive price, an ID already in use or no free slot.
+    @inlinable
+    public mutating func register(_ intent: OrderIntent, now: UInt64) -> OMSResult {
+        if intent.quantity.isZero { return refuse(.zeroQuantity, nil) }
+        if intent.price.rawValue <= 0 { return refuse(.invalidPrice, nil) }
+        if Int(intent.instrument.rawValue) >= capacity.instruments || Int(intent.account.rawValue) >= capacity.accounts {
+            return refuse(.unknownOrder, nil)
+        }
+        if intent.quantity.rawValue > UInt64(Int64.max)
+            || intent.price.notionalReportingOverflow(quantity: intent.quantity).overflow {
+            return refuse(.overflow, nil)
+        }
+        if index.contains(intent.orderID.rawValue) || finished.contains(intent.orderID.rawValue) {
+            return refuse(.duplicateOrderID, nil)
+        }
+        guard freeCount > 0 else { return refuse(.orderCapacity, nil) }
+        freeCount &-= 1
+        let slot = freeSlots[freeCount]
+        let order = ManagedOrder(intent: intent, now: now)
+        orders[Int(slot)] = order
+        inUse[Int(slot)] = true
+        _ = index.insert(slot, forKey: intent.orderID.rawValue)
+        link(slot)
+        addExposure(order, sign: 1)
+        return .applied(from: .pendingNew, to: .pendingNew)
+    }
+
+    /// Marks a working order PendingCancel (the cancel request is going out).
+    ///
+    /// Refused for an unknown order, an order still PendingNew or already finished, and while
+    /// another cancel or replace is pending.
+    @inlinable
+    public mutating func requestCancel(_ id: OrderID, now: UInt64) -> OMSResult {
+        guard let slot = index.get(id.rawValue) else { return refuse(.unknownOrder, finished.get(id.rawValue)) }
+        let o = orders[Int(slot)]
+        switch o.state {
+        case .new, .partiallyFilled:
+            orders[Int(slot)].state = .pendingCancel
+            orders[Int(slot)].updatedAt = now
+            return .applied(from: o.state, to: .pendingCancel)
+        case .pendingCancel, .pendingReplace:
+            return refuse(.requestPending, o.state)
+        default:
+            return refuse(.illegalTransition, o.state)
+        }
+    }
+
+    /// Marks a working order PendingReplace with the replacement's new ID, price and quantity
+    /// (total order quantity, FIX 38 semantics: it must exceed what has filled).
+    ///
+    /// The new ID is reserved now, so venue messages that name it find the order. Exposure
+    /// stays the original's until the venue acknowledges.
+    @inlinable
+    public mutating func requestReplace(_ id: OrderID, newID: OrderID, price: Price4, quantity: Quantity,
+                                        now: UInt64) -> OMSResult {
+        guard let slot = index.get(id.rawValue) else { return refuse(.unknownOrder, finished.get(id.rawValue)) }
+        let o = orders[Int(slot)]
+        switch o.state {
+        case .new, .partiallyFilled: break
+        case .pendingCancel, .pendingReplace: return refuse(.requestPending, o.state)
+        default: return refuse(.illegalTransition, o.state)
+        }
+        if quantity.isZero { return refuse(.zeroQuantity, o.state) }
+        if price.rawValue <= 0 { return refuse(.invalidPrice, o.state) }
+        if quantity <= o.cumulativeQuantity { return refuse(.replaceBelowFilled, o.state) }
+        if quantity.rawValue > UInt64(Int64.max) || price.notionalReportingOverflow(quantity: quantity).overflow {
+            return refuse(.overflow, o.state)
+        }
+        if newID.rawValue == id.rawValue || index.contains(newID.rawValue) || finished.contains(newID.rawValue) {
+            return refuse(.duplicateOrderID, o.state)
+        }
+        _ = index.insert(slot, forKey: newID.rawValue)
+        orders[Int(slot)].state = .pendingReplace
+        orders[Int(slot)].pendingID = newID
+        orders[Int(slot)].pendingPrice = price
+        orders[Int(slot)].pendingQuantity = quantity
+        orders[Int(slot)].updatedAt = now
+        return .applied(from: o.state, to: .pendingReplace)
+    }
+}
+
+// MARK: - Venue messages
+
+extension OrderManager {
+    /// Applies a venue message to the order it names.
+    ///
+    /// Transitions (anything else is refused as `.illegalTransition`):
+    /// - ack: PendingNew → New. Repeated ack of an acknowledged order: duplicate.
+    /// - reject: PendingNew → Rejected.
+    /// - fill: PendingNew/New/PartiallyFilled/PendingCancel/PendingReplace → PartiallyFilled
+    ///   (pending states keep their state) or Filled when leaves reach zero. A fill before the
+    ///   ack implies the ack. Same (venue, execID) again: duplicate. More than leaves: overfill.
+    /// - cancelAck: New/PartiallyFilled/PendingCancel/PendingReplace → Canceled (unsolicited
+    ///   cancels, e.g. an IOC's remainder, included).
+    /// - cancelReject: PendingCancel → New/PartiallyFilled.
+    /// - replaceAck: PendingReplace → Replaced; the order continues under its new ID with the
+    ///   new price and quantity, cumulative quantity carried (leaves = new quantity − filled).
+    /// - replaceReject: PendingReplace → New/PartiallyFilled.
+    /// - expire, doneForDay: any live state → Expired / DoneForDay.
+    /// A message for a finished order that repeats its final state is a duplicate.
+    ///
+    /// - Cost: O(1) expected; no allocation, no lock, no trap on any input.
+    @inlinable
+    public mutating func apply(_ report: ExecutionReport, now: UInt64) -> OMSResult {
+        let execKey = report.execID ^ (UInt64(report.venue.rawValue) &<< 56)
+        if report.kind == .fill && execSeen.contains(execKey) {
+            _duplicates &+= 1
+            return .duplicate
+        }
+        guard let slot32 = index.get(report.orderID.rawValue) else {
+            if let final = finished.get(report.orderID.rawValue) {
+                if Self.repeats(report.kind, final) {
+                    _duplicates &+= 1
+                    return .duplicate
+                }
+                return refuse(.illegalTransition, final)
+            }
+            return refuse(.unknownOrder, nil)
+        }
+        let slot = Int(slot32)
+        let o = orders[slot]
+        let from = o.state
+        switch report.kind {
+        case .ack:
+            switch from {
+            case .pendingNew:
+                orders[slot].state = .new
+                orders[slot].updatedAt = now
+                return .applied(from: from, to: .new)
+            default:
+                _duplicates &+= 1
+                return .duplicate
+            }
+        case .reject:
+            guard from == .pendingNew else { return refuse(.illegalTransition, from) }
+            finish(slot: slot, state: .rejected, now: now)
+            return .applied(from: from, to: .rejected)
+        case .fill:
+            return applyFill(slot: slot, report: report, execKey: execKey, now: now)
+        case .cancelAck:
+            guard from != .pendingNew else { return refuse(.illegalTransition, from) }
+            finish(slot: slot, state: .canceled, now: now)
+            return .applied(from: from, to: .canceled)
+        case .cancelReject:
+            guard from == .pendingCancel else { return refuse(.illegalTransition, from) }
+            let to = o.workingState
+            orders[slot].state = to
+            orders[slot].updatedAt = now
+            return .applied(from: from, to: to)
+        case .replaceAck:
+            guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
+            completeReplace(slot: slot, now: now)
+            return .applied(from: from, to: .replaced)
+        case .replaceReject:
+            guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
+            _ = index.remove(o.pendingID.rawValue)
+            let to = o.workingState
+            orders[slot].state = to
+            orders[slot].pendingID = OrderID(0)
+            orders[slot].updatedAt = now
+            return .applied(from: from, to: to)
+        case .expire:
+            finish(slot: slot, state: .expired, now: now)
+            return .applied(from: from, to: .expired)
+        case .doneForDay:
+            finish(slot: slot, state: .doneForDay, now: now)
+            return .applied(from: from, to: .doneForDay)
+        }
+    }
+
+    @inlinable
+    static func repeats(_ kind: ExecutionReport.Kind, _ final: OrderState) -> Bool {
+        switch (kind, final) {
+        case (.reject, .rejected), (.cancelAck, .canceled), (.replaceAck, .replaced), (.expire, .expired),
+             (.doneForDay, .doneForDay), (.ack, _):
+            true
+        default:
+            false
+        }
+    }
+
+    @inlinable
+    mutating func applyFill(slot: Int, report: ExecutionReport, execKey: UInt64, now: UInt64) -> OMSResult {
+        let o = orders[slot]
+        let from = o.state
+        if report.lastQuantity.isZero { return refuse(.zeroQuantity, from) }
+        if report.lastPrice.rawValue <= 0 { return refuse(.invalidPrice, from) }
+        if report.lastQuantity > o.leavesQuantity { return refuse(.overfill, from) }
+        let (fillNotional, o1) = report.lastPrice.notionalReportingOverflow(quantity: report.lastQuantity)
+        let (cumNotional, o2) = o.cumulativeNotional.addingReportingOverflow(fillNotional)
+        if o1 || o2 { return refuse(.overflow, from) }
+        rememberExec(execKey)
+        _fills &+= 1
+        removeExposure(o)
+        var u = o
+        u.cumulativeQuantity = o.cumulativeQuantity + report.lastQuantity
+        u.leavesQuantity = o.leavesQuantity - report.lastQuantity
+        u.cumulativeNotional = cumNotional
+        u.updatedAt = now
+        if u.leavesQuantity.isZero {
+            orders[slot] = u
+            addExposure(u, sign: 1)  // zero leaves: keeps the order count balanced for finish
+            finish(slot: slot, state: .filled, now: now)
+            return .applied(from: from, to: .filled)
+        }
+        if from == .pendingNew || from == .new { u.state = .partiallyFilled }
+        orders[slot] = u
+        addExposure(u, sign: 1)
+        return .applied(from: from, to: u.state)
+    }
+
+    @inlinable
+    mutating func completeReplace(slot: Int, now: UInt64) {
+        let o = orders[slot]
+        removeExposure(o)
+        _ = index.remove(o.id.rawValue)
+        remember(finishedID: o.id.rawValue, state: .replaced)
+        var u = o
+        u.replacesID = o.id
+        u.id = o.pendingID
+        u.price = o.pendingPrice
+        u.orderQuantity = o.pendingQuantity
+        u.leavesQuantity = o.pendingQuantity - o.cumulativeQuantity
+        u.pendingID = OrderID(0)
+        u.pendingQuantity = .zero
+        u.pendingPrice = .zero
+        u.state = o.workingState
+        u.updatedAt = now
+        orders[slot] = u
+        addExposure(u, sign: 1)
+    }
+}
+
+// MARK: - Bookkeeping
+
+extension OrderManager {
+    @inlinable @inline(__always)
+    mutating func refuse(_ reason: OMSReject, _ state: OrderState?) -> OMSResult {
+        _rejectCounts[Int(reason.rawValue)] &+= 1
+        return .refused(reason, state: state)
+    }
+
+    @inlinable @inline(__always)
+    mutating func addExposure(_ o: ManagedOrder, sign: Int64) {
+        instrumentWorking[Int(o.instrument.rawValue)].add(o, sign: sign)
+        accountWorking[Int(o.account.rawValue)].add(o, sign: sign)
+        _total.add(o, sign: sign)
+        let c: Int64 = sign
+        instrumentWorking[Int(o.instrument.rawValue)].orders &+= c
+        accountWorking[Int(o.account.rawValue)].orders &+= c
+        _total.orders &+= c
+    }
+
+    @inlinable @inline(__always)
+    mutating func removeExposure(_ o: ManagedOrder) { addExposure(o, sign: -1) }
+
+    @inlinable
+    mutating func finish(slot: Int, state: OrderState, now: UInt64) {
+        let o = orders[slot]
+        removeExposure(o)
+        unlink(Int32(slot))
+        _ = index.remove(o.id.rawValue)
+        if o.state == .pendingReplace { _ = index.remove(o.pendingID.rawValue) }
+        orders[slot].state = state
+        orders[slot].leavesQuantity = .zero
+        orders[slot].updatedAt = now
+        inUse[slot] = false
+        remember(finishedID: o.id.rawValue, state: state)
+        freeSlots[freeCount] = Int32(slot)
+        freeCount &+= 1
+    }
+
+    @inlinable
+    mutating func remember(finishedID: UInt64, state: OrderState) {
+        let n = capacity.finishedOrderHistory
+        if finished.count == n { _ = finished.remove(finishedRing[finishedNext]) }
+        _ = finished.insert(state, forKey: finishedID)
+        finishedRing[finishedNext] = finishedID
+        finishedNext = finishedNext &+ 1 == n ? 0 : finishedNext &+ 1
+    }
+
+    @inlinable
+    mutating func rememberExec(_ key: UInt64) {
+        let n = capacity.execIDHistory
+        if execSeen.count == n { _ = execSeen.remove(execRing[execNext]) }
+        _ = execSeen.insert(true, forKey: key)
+        execRing[execNext] = key
+        execNext = execNext &+ 1 == n ? 0 : execNext &+ 1
+    }
+
+    @inlinable
+    func link(_ slot: Int32) {
+        let o = orders[Int(slot)]
+        let h = Int(o.instrument.rawValue) &* 2 &+ (o.side == .sell ? 1 : 0)
+        let head = heads[h]
+        next[Int(slot)] = head
+        prev[Int(slot)] = -1
+        if head >= 0 { prev[Int(head)] = slot }
+        heads[h] = slot
+    }
+
+    @inlinable
+    func unlink(_ slot: Int32) {
+        let o = orders[Int(slot)]
+        let h = Int(o.instrument.rawValue) &* 2 &+ (o.side == .sell ? 1 : 0)
+        let p = prev[Int(slot)], n = next[Int(slot)]
+        if p >= 0 { next[Int(p)] = n } else { heads[h] = n }
+        if n >= 0 { prev[Int(n)] = p }
+        next[Int(slot)] = -1
+        prev[Int(slot)] = -1
+    }
+}
