@@ -219,19 +219,21 @@ public struct LastTrade: Sendable, Equatable, BitwiseCopyable {
     }
 }
 
-/// Per-instrument state beside the ladders.
+/// Per-instrument state beside the ladders. Field order is layout (`@frozen`): what every book
+/// message reads or writes comes first, so the look-ahead's one prefetch of the record's start
+/// warms the level counts (which locate the ladder tops) and the rest of the hot part.
 @frozen @usableFromInline
 struct InstrumentRecord {
-    @usableFromInline var symbol: Symbol
-    @usableFromInline var lastTrade: LastTrade
-    @usableFromInline var lastTimes: EventTimes
-    @usableFromInline var roundLot: UInt32
     @usableFromInline var bidLevels: UInt32
     @usableFromInline var askLevels: UInt32
     @usableFromInline var orders: UInt32
     @usableFromInline var locate: UInt16
     @usableFromInline var state: TradingState
     @usableFromInline var stale: Bool
+    @usableFromInline var lastTimes: EventTimes
+    @usableFromInline var symbol: Symbol
+    @usableFromInline var roundLot: UInt32
+    @usableFromInline var lastTrade: LastTrade
 
     @inlinable
     init() {
