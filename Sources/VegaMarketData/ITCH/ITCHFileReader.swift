@@ -87,21 +87,21 @@ public struct ITCHFileReader: ~Copyable {
     /// The next frame. O(1), no allocation, never traps.
     @inlinable
     public mutating func next() -> ITCHFrameStep {
-        guard let start, _offset < count else { return .end }
         let here = _offset
-        // Wrapping arithmetic: 0 ≤ here < count and length ≤ 65,535, so nothing can overflow,
-        // and the checked forms cost three overflow branches per message.
-        guard count &- here >= 2 else {
-            _offset = count
-            return .truncatedFrame(offset: here)
+        // One test for "a whole frame is there"; the end and a truncated frame are told apart
+        // off the common path. Wrapping arithmetic: 0 ≤ here ≤ count and length ≤ 65,535, so
+        // nothing overflows, and the checked forms cost three overflow branches per message.
+        let remaining = count &- here
+        if remaining >= 2, let start {
+            let length = Int(start._itchU16(here))
+            if remaining &- 2 >= length {
+                _offset = here &+ 2 &+ length
+                return .message(UnsafeRawBufferPointer(start: start + (here &+ 2), count: length))
+            }
         }
-        let length = Int(start._itchU16(here))
-        guard count &- here &- 2 >= length else {
-            _offset = count
-            return .truncatedFrame(offset: here)
-        }
-        _offset = here &+ 2 &+ length
-        return .message(UnsafeRawBufferPointer(start: start + (here &+ 2), count: length))
+        if remaining <= 0 { return .end }
+        _offset = count
+        return .truncatedFrame(offset: here)
     }
 
     /// The message framed at byte `offset` (`nil` at the end or a truncated frame) and the
