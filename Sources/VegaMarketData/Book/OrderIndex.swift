@@ -22,7 +22,8 @@ import VegaCore
 /// Invariant: a window entry is `noSlot` or the slot of a live order whose reference maps to
 /// that entry; a reference is in the window or in the overflow, never both.
 ///
-/// `windowSlots == 0` disables the window (small books: the hash map alone fits in cache).
+/// `windowSlots == 0` disables the window (small books: the hash map alone fits in cache); one
+/// unused 4-byte entry is still allocated then, not counted in `allocatedBytes`.
 @frozen @usableFromInline
 struct OrderIndex: ~Copyable {
     @usableFromInline let window: UnsafeMutablePointer<UInt32>
