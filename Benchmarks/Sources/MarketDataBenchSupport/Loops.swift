@@ -61,6 +61,7 @@ public func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCH
         case .message(let b):
             let sample = messages & mask == 0 && k < capacity
             var t0: UInt64 = 0
+            handler.prefetch(upcoming: reader)
             if sample { t0 = vega_tsc_start() }
             _ = handler.handle(b, stamps: stamps)
             if sample { samples[k] = vega_tsc_end() &- t0; k += 1 }
@@ -72,3 +73,23 @@ public func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCH
     return (messages, k)
 }
 
+
+/// `decodeAndBook` without the look-ahead (`ITCHHandler.prefetch(upcoming:)`), no sampling: for
+/// `itch-profile book-noprefetch`, to measure what the prefetch buys on this machine.
+@inline(never)
+public func decodeAndBookWithoutPrefetch(_ bytes: UnsafeRawBufferPointer,
+                                         _ handler: inout ITCHHandler<OrderBooks<NoBookOutput>>) -> UInt64 {
+    var reader = ITCHFileReader(unsafeBytes: bytes)
+    let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
+    var messages: UInt64 = 0
+    loop: while true {
+        switch reader.next() {
+        case .message(let b):
+            _ = handler.handle(b, stamps: stamps)
+            messages &+= 1
+        case .end, .truncatedFrame:
+            break loop
+        }
+    }
+    return messages
+}

@@ -10,8 +10,8 @@ import MarketDataBenchSupport
 import VegaMarketData
 
 let args = CommandLine.arguments
-guard args.count >= 2, ["walk", "decode", "book", "index-fixedmap", "index-direct"].contains(args[1]) else {
-    log("usage: itch-profile walk|decode|book|index-fixedmap|index-direct [passes] [file]")
+guard args.count >= 2, ["walk", "decode", "book", "book-noprefetch", "index-fixedmap", "index-direct"].contains(args[1]) else {
+    log("usage: itch-profile walk|decode|book|book-noprefetch|index-fixedmap|index-direct [passes] [file]")
     exit(2)
 }
 let passes = args.count > 2 ? Int(args[2]) ?? 1 : 1
@@ -21,7 +21,7 @@ let file = MappedITCHFile(path: path)
 let samples = UnsafeMutablePointer<UInt64>.allocate(capacity: Int(file.messages / sampleEvery + 2))
 for pass in 1...passes {
     // Fresh books (allocated and pre-faulted here, outside the timed region) for `book`.
-    var handler = ITCHHandler(sink: OrderBooks(configuration: args[1] == "book" ? feedBookConfiguration
+    var handler = ITCHHandler(sink: OrderBooks(configuration: args[1].hasPrefix("book") ? feedBookConfiguration
                                                    : BookConfiguration(maxInstruments: 1, maxOrders: 1, maxLevels: 1, maxLevelsPerSide: 1)))
     let c0 = threadCPUNanoseconds()
     var n: UInt64 = 0
@@ -30,6 +30,7 @@ for pass in 1...passes {
     case "decode": n = decodeOnly(file.bytes).0
     case "index-fixedmap": n = indexReplay(file.bytes, identity: false).0
     case "index-direct": n = indexReplay(file.bytes, identity: true).0
+    case "book-noprefetch": n = decodeAndBookWithoutPrefetch(file.bytes, &handler)
     default: n = decodeAndBook(file.bytes, &handler, samples: samples, capacity: Int(file.messages / sampleEvery + 2)).messages
     }
     let c1 = threadCPUNanoseconds()

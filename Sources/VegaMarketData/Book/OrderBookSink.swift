@@ -97,6 +97,11 @@ public enum TradeKind: Sendable, Equatable {
 /// test recorders). Every method is a lane call: no allocation, no locks; `@inlinable` in
 /// implementations so the handler's generic use specialises.
 public protocol OrderBookSink: ~Copyable {
+    /// A hint, not an event: a message about `reference` on `locate` will be applied `distance`
+    /// messages from now (1 or 2), so warm the memory it will touch. Changes no state and
+    /// refuses nothing; any values are safe (a message that turns out bad is still decoded and
+    /// refused as usual). Default: nothing.
+    func prefetch(locate: UInt16, reference: UInt64, distance: Int)
     /// 'R' stock directory: the instrument at `locate` exists from now on.
     mutating func defineInstrument(locate: UInt16, symbol: Symbol, roundLot: UInt32, times: EventTimes) -> BookReject?
     /// 'A' / 'F' add order. `attribution` is the MPID for 'F' (4 ASCII bytes, big-endian), 0 for 'A'.
@@ -122,4 +127,9 @@ public protocol OrderBookSink: ~Copyable {
     /// The feed lost messages it could not recover: the books of `locate` (nil: every book) can
     /// no longer be trusted until rebuilt (e.g. from a snapshot or a new session).
     mutating func markStale(locate: UInt16?)
+}
+
+extension OrderBookSink where Self: ~Copyable {
+    @inlinable @inline(__always)
+    public func prefetch(locate: UInt16, reference: UInt64, distance: Int) {}
 }

@@ -134,7 +134,7 @@ extension OrderBooks where Output: ~Copyable {
         if order.next == noSlot { levels[Int(level)].tail = order.prev } else { orders[Int(order.next)].prev = order.prev }
         levels[Int(level)].orders &-= 1
         levels[Int(level)].shares &-= UInt64(order.shares)
-        if !alreadyUnindexed { _ = index.remove(order.reference) }
+        if !alreadyUnindexed { _ = index.remove(order.reference, orders: orders) }
         orders[Int(o)].next = freeOrder
         orders[Int(o)].level = noSlot
         freeOrder = o

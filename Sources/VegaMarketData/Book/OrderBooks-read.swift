@@ -45,7 +45,7 @@ extension OrderBooks where Output: ~Copyable {
     /// Cost: one index probe plus a walk over the orders ahead (O(ordersAhead)).
     @inlinable
     public func queuePosition(reference: UInt64) -> (sharesAhead: UInt64, ordersAhead: UInt32, levelIndex: Int)? {
-        guard let o = index.get(reference) else { return nil }
+        guard let o = index.get(reference, orders: orders) else { return nil }
         var sharesAhead: UInt64 = 0
         var ordersAhead: UInt32 = 0
         var p = orders[Int(o)].prev
@@ -61,7 +61,7 @@ extension OrderBooks where Output: ~Copyable {
     /// A live order's remaining shares, price and side; `nil` for an unknown reference.
     @inlinable
     public func order(reference: UInt64) -> (locate: UInt16, side: Side, shares: UInt32, price: Price4)? {
-        guard let o = index.get(reference) else { return nil }
+        guard let o = index.get(reference, orders: orders) else { return nil }
         let order = orders[Int(o)]
         return (order.locate, order.side, order.shares, Price4(rawValue: levels[Int(order.level)].price))
     }
@@ -125,7 +125,7 @@ extension OrderBooks where Output: ~Copyable {
                 var o = levels[Int(level)].head
                 while o != noSlot {
                     let next = orders[Int(o)].next
-                    _ = index.remove(orders[Int(o)].reference)
+                    _ = index.remove(orders[Int(o)].reference, orders: orders)
                     orders[Int(o)].next = freeOrder
                     orders[Int(o)].level = noSlot
                     freeOrder = o

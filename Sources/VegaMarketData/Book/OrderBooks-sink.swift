@@ -55,7 +55,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
     @inlinable
     public mutating func executeOrder(locate: UInt16, reference: UInt64, shares: UInt32, matchNumber: UInt64,
                                       price: Price4?, printable: Bool, times: EventTimes) -> BookReject? {
-        guard let o = index.get(reference) else { return reject(.unknownOrder) }
+        guard let o = index.get(reference, orders: orders) else { return reject(.unknownOrder) }
         let order = orders[Int(o)]
         if order.locate != locate { return reject(.instrumentMismatch) }
         if shares == 0 { return reject(.invalidQuantity) }
@@ -79,7 +79,7 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
     /// the book. Over-cancelling removes it and returns `overExecution`.
     @inlinable
     public mutating func cancelOrder(locate: UInt16, reference: UInt64, shares: UInt32, times: EventTimes) -> BookReject? {
-        guard let o = index.get(reference) else { return reject(.unknownOrder) }
+        guard let o = index.get(reference, orders: orders) else { return reject(.unknownOrder) }
         if orders[Int(o)].locate != locate { return reject(.instrumentMismatch) }
         if shares == 0 { return reject(.invalidQuantity) }
         counters.cancels &+= 1
@@ -90,10 +90,10 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
     /// Cost: one index probe (remove), O(1) unlinking, a ladder search.
     @inlinable
     public mutating func deleteOrder(locate: UInt16, reference: UInt64, times: EventTimes) -> BookReject? {
-        guard let o = index.remove(reference) else { return reject(.unknownOrder) }
+        guard let o = index.remove(reference, orders: orders) else { return reject(.unknownOrder) }
         if orders[Int(o)].locate != locate {
             // Rare (a corrupt message): put it back rather than probe twice on every delete.
-            _ = index.insert(o, forKey: reference)
+            _ = index.insert(o, forKey: reference, orders: orders)
             return reject(.instrumentMismatch)
         }
         counters.deletes &+= 1
@@ -110,12 +110,12 @@ extension OrderBooks: OrderBookSink where Output: ~Copyable {
     @inlinable
     public mutating func replaceOrder(locate: UInt16, original: UInt64, replacement: UInt64, shares: UInt32, price: Price4,
                                       times: EventTimes) -> BookReject? {
-        guard let o = index.get(original) else { return reject(.unknownOrder) }
+        guard let o = index.get(original, orders: orders) else { return reject(.unknownOrder) }
         let order = orders[Int(o)]
         if order.locate != locate { return reject(.instrumentMismatch) }
         if shares == 0 { return reject(.invalidQuantity) }
         if price.rawValue <= 0 || price.rawValue > Int64(UInt32.max) { return reject(.invalidPrice) }
-        if replacement != original && index.contains(replacement) { return reject(.duplicateOrder) }
+        if replacement != original && index.get(replacement, orders: orders) != nil { return reject(.duplicateOrder) }
         let slot = Int(order.instrument)
         if !hasRoomForLevel(slot: slot, side: order.side) && levels[Int(order.level)].orders > 1 {
             let found = Self.search(ladder(slot, order.side), count: levelCount(slot: slot, side: order.side),
@@ -202,13 +202,16 @@ extension OrderBooks where Output: ~Copyable {
                               times: EventTimes) -> BookReject? {
         let o = freeOrder
         if o == noSlot { return .orderCapacity }
-        switch index.insert(o, forKey: reference) {
+        // The index confirms window hits against the slot's reference: set it first (the slot
+        // is free, so nothing else reads it), so a rollback below can find it again.
+        orders[Int(o)].reference = reference
+        switch index.insert(o, forKey: reference, orders: orders) {
         case .inserted: break
         case .alreadyPresent: return .duplicateOrder
         case .full: return .orderCapacity
         }
         guard let (level, depth, added) = findOrCreateLevel(slot: slot, side: side, price: price) else {
-            _ = index.remove(reference)
+            _ = index.remove(reference, orders: orders)
             return .levelCapacity
         }
         freeOrder = orders[Int(o)].next

@@ -8,9 +8,10 @@ import VegaCore
 ///   and `prev`/`next` links). Each level's orders form an intrusive doubly linked FIFO list,
 ///   so adding at the back and removing any order are O(1), and an order's queue position is
 ///   a walk to the head (``queuePosition(reference:)``).
-/// - **Order index**: reference → order slot in a ``FixedMap`` (open addressing, linear
-///   probing, load ≤ 0.5): one or two probes, at C speed. Every E/X/D/U starts here; it is the
-///   one unavoidable cache miss per message on a big book.
+/// - **Order index**: reference → order slot, ``OrderIndex``: a direct-mapped window on the
+///   reference number (ITCH references are increasing and dense, so the live ones share cache
+///   lines), confirmed by the order slot's own reference, with a ``FixedMap`` behind it for
+///   references the window cannot hold. Every E/X/D/U starts here.
 /// - **Levels** live in one pool of 32-byte slots (price, total shares, order count, FIFO head
 ///   and tail). An order points at its level, so E/X/D never search for a level.
 /// - **Ladders**: per instrument and side, a sorted array of 8-byte entries `key << 32 | level`
@@ -37,7 +38,7 @@ public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
     @usableFromInline let orders: UnsafeMutablePointer<OrderSlot>
     @usableFromInline var freeOrder: UInt32
     @usableFromInline var liveOrders: Int
-    @usableFromInline var index: FixedMap<UInt32>
+    @usableFromInline var index: OrderIndex
 
     @usableFromInline let levels: UnsafeMutablePointer<LevelSlot>
     @usableFromInline var freeLevel: UInt32
@@ -67,15 +68,15 @@ public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
         self.configuration = configuration
         let c = configuration
 
-        orders = .allocate(capacity: c.maxOrders)
+        orders = BookMemory.allocate(OrderSlot.self, count: c.maxOrders)
         for i in 0..<c.maxOrders {
             (orders + i).initialize(to: OrderSlot.free(next: i + 1 < c.maxOrders ? UInt32(i + 1) : noSlot))
         }
         freeOrder = 0
         liveOrders = 0
-        index = FixedMap(capacity: c.maxOrders)
+        index = OrderIndex(capacity: c.maxOrders, windowSlots: c.orderIndexWindow)
 
-        levels = .allocate(capacity: c.maxLevels)
+        levels = BookMemory.allocate(LevelSlot.self, count: c.maxLevels)
         for i in 0..<c.maxLevels {
             (levels + i).initialize(to: LevelSlot.free(next: i + 1 < c.maxLevels ? UInt32(i + 1) : noSlot))
         }
@@ -84,10 +85,10 @@ public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
 
         ladderLength = c.maxLevelsPerSide
         let ladderEntries = c.maxInstruments * 2 * c.maxLevelsPerSide
-        ladders = .allocate(capacity: ladderEntries)
+        ladders = BookMemory.allocate(UInt64.self, count: ladderEntries)
         ladders.initialize(repeating: 0, count: ladderEntries)
 
-        instruments = .allocate(capacity: c.maxInstruments)
+        instruments = BookMemory.allocate(InstrumentRecord.self, count: c.maxInstruments)
         instruments.initialize(repeating: InstrumentRecord(), count: c.maxInstruments)
         definedInstruments = 0
         locateSlots = .allocate(capacity: 65_536)
@@ -98,10 +99,10 @@ public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
     }
 
     deinit {
-        orders.deallocate()
-        levels.deallocate()
-        ladders.deallocate()
-        instruments.deallocate()
+        BookMemory.deallocate(orders, count: configuration.maxOrders)
+        BookMemory.deallocate(levels, count: configuration.maxLevels)
+        BookMemory.deallocate(ladders, count: configuration.maxInstruments * 2 * ladderLength)
+        BookMemory.deallocate(instruments, count: configuration.maxInstruments)
         locateSlots.deallocate()
     }
 
@@ -109,7 +110,7 @@ public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
     /// `configuration.estimatedBytes`).
     public var allocatedBytes: Int {
         configuration.maxOrders * MemoryLayout<OrderSlot>.stride
-            + (index.capacity == 0 ? 0 : configuration.orderIndexSlots) * OrderBookStorage.indexEntryStride
+            + index.allocatedBytes
             + configuration.maxLevels * MemoryLayout<LevelSlot>.stride
             + configuration.maxInstruments * 2 * ladderLength * MemoryLayout<UInt64>.stride
             + configuration.maxInstruments * MemoryLayout<InstrumentRecord>.stride
@@ -218,19 +219,21 @@ public struct LastTrade: Sendable, Equatable, BitwiseCopyable {
     }
 }
 
-/// Per-instrument state beside the ladders.
+/// Per-instrument state beside the ladders. Field order is layout (`@frozen`): what every book
+/// message reads or writes comes first, so the look-ahead's one prefetch of the record's start
+/// warms the level counts (which locate the ladder tops) and the rest of the hot part.
 @frozen @usableFromInline
 struct InstrumentRecord {
-    @usableFromInline var symbol: Symbol
-    @usableFromInline var lastTrade: LastTrade
-    @usableFromInline var lastTimes: EventTimes
-    @usableFromInline var roundLot: UInt32
     @usableFromInline var bidLevels: UInt32
     @usableFromInline var askLevels: UInt32
     @usableFromInline var orders: UInt32
     @usableFromInline var locate: UInt16
     @usableFromInline var state: TradingState
     @usableFromInline var stale: Bool
+    @usableFromInline var lastTimes: EventTimes
+    @usableFromInline var symbol: Symbol
+    @usableFromInline var roundLot: UInt32
+    @usableFromInline var lastTrade: LastTrade
 
     @inlinable
     init() {

@@ -31,6 +31,7 @@ public struct ITCHFileBooks: ~Copyable {
         loop: while true {
             switch reader.next() {
             case .message(let bytes):
+                handler.prefetch(upcoming: reader)
                 _ = handler.handle(bytes, stamps: stamps)
                 framed &+= 1
                 if progressEvery > 0 {

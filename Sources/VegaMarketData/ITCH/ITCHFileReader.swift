@@ -87,19 +87,32 @@ public struct ITCHFileReader: ~Copyable {
     /// The next frame. O(1), no allocation, never traps.
     @inlinable
     public mutating func next() -> ITCHFrameStep {
-        guard let start, _offset < count else { return .end }
         let here = _offset
-        guard count - here >= 2 else {
-            _offset = count
-            return .truncatedFrame(offset: here)
+        // One test for "a whole frame is there"; the end and a truncated frame are told apart
+        // off the common path. Wrapping arithmetic: 0 ≤ here ≤ count and length ≤ 65,535, so
+        // nothing overflows, and the checked forms cost three overflow branches per message.
+        let remaining = count &- here
+        if remaining >= 2, let start {
+            let length = Int(start._itchU16(here))
+            if remaining &- 2 >= length {
+                _offset = here &+ 2 &+ length
+                return .message(UnsafeRawBufferPointer(start: start + (here &+ 2), count: length))
+            }
         }
-        let length = Int(start._itchU16(here))
-        guard count - here - 2 >= length else {
-            _offset = count
-            return .truncatedFrame(offset: here)
-        }
-        _offset = here + 2 + length
-        return .message(UnsafeRawBufferPointer(start: start + (here + 2), count: length))
+        if remaining <= 0 { return .end }
+        _offset = count
+        return .truncatedFrame(offset: here)
+    }
+
+    /// The message framed at byte `offset` (`nil` at the end or a truncated frame) and the
+    /// offset of the frame after it: a look-ahead for ``ITCHHandler/prefetch(upcoming:)``
+    /// (start from ``offset``). Reads the framing only; changes nothing.
+    @inlinable @inline(__always)
+    public func peek(at offset: Int) -> (message: UnsafeRawBufferPointer, following: Int)? {
+        guard let start, offset >= 0, count &- offset >= 2 else { return nil }
+        let length = Int(start._itchU16(offset))
+        guard count &- offset &- 2 >= length else { return nil }
+        return (UnsafeRawBufferPointer(start: start + (offset &+ 2), count: length), offset &+ 2 &+ length)
     }
 
     /// Decodes the next frame's message with `decoder` (counting it there); a truncated final frame

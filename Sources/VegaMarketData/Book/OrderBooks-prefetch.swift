@@ -1,0 +1,62 @@
+import CVegaSys
+import VegaCore
+
+extension OrderBooks where Output: ~Copyable {
+    /// Look-ahead for ``OrderBookSink/prefetch(locate:reference:distance:)``: a book message's
+    /// misses (index entry → order slot → level and queue neighbours; instrument record →
+    /// ladder top) are chains of dependent loads, each a DRAM round trip on a big book. Warming
+    /// one link per message, three messages ahead, overlaps them with the messages between:
+    /// - distance ≥ 3: the reference's index window entry and the instrument record;
+    /// - distance 2: the order slot that entry names, and the top of both ladders (from the
+    ///   record's level counts);
+    /// - distance 1: the order's level and its queue neighbours (from the order slot); for a
+    ///   reference with no live order (an add), both sides' best levels (from the ladder tops).
+    /// Each stage loads only what the stage before warmed. Reads only in-bounds memory (a masked
+    /// window entry, the 65,536-entry locate table, slots named by live links) and prefetches
+    /// never fault, so a wrong hint costs only bandwidth.
+    @inlinable @inline(__always)
+    public func prefetch(locate: UInt16, reference: UInt64, distance: Int) {
+        let s = locateSlots[Int(locate)]
+        if distance >= 3 {
+            if index.hasWindow { vega_prefetch(index.entryAddress(reference)) }
+            if s != noSlot { vega_prefetch(UnsafeRawPointer(instruments + Int(s))) }
+            return
+        }
+        let o = index.hasWindow ? index.entry(reference).pointee : noSlot
+        if distance == 2 {
+            if o != noSlot { vega_prefetch(UnsafeRawPointer(orders + Int(o))) }
+            if s != noSlot {
+                let slot = Int(s)
+                let bids = Int(instruments[slot].bidLevels)
+                let asks = Int(instruments[slot].askLevels)
+                vega_prefetch(UnsafeRawPointer(ladder(slot, .buy) + (bids > 0 ? bids &- 1 : 0)))
+                vega_prefetch(UnsafeRawPointer(ladder(slot, .sell) + (asks > 0 ? asks &- 1 : 0)))
+            }
+            return
+        }
+        guard o != noSlot else {
+            // No live order: most likely an add, which joins a level near the touch of one
+            // side. Warm both sides' best levels (ladder tops warmed at distance 2).
+            if s != noSlot {
+                let slot = Int(s)
+                let bids = Int(instruments[slot].bidLevels)
+                let asks = Int(instruments[slot].askLevels)
+                if bids > 0 {
+                    let level = Int(UInt32(truncatingIfNeeded: ladder(slot, .buy)[bids &- 1]))
+                    vega_prefetch(UnsafeRawPointer(levels + level))
+                }
+                if asks > 0 {
+                    let level = Int(UInt32(truncatingIfNeeded: ladder(slot, .sell)[asks &- 1]))
+                    vega_prefetch(UnsafeRawPointer(levels + level))
+                }
+            }
+            return
+        }
+        let order = orders[Int(o)]
+        // A window entry may name an order of another reference (a collision): then this only
+        // warms the wrong lines. `level` is noSlot for a freed slot, which a live entry never is.
+        if order.level != noSlot { vega_prefetch(UnsafeRawPointer(levels + Int(order.level))) }
+        if order.prev != noSlot { vega_prefetch(UnsafeRawPointer(orders + Int(order.prev))) }
+        if order.next != noSlot { vega_prefetch(UnsafeRawPointer(orders + Int(order.next))) }
+    }
+}
