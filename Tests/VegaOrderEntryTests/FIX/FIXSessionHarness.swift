@@ -3,7 +3,7 @@ import VegaCore
 
 /// Two sessions wired to each other in memory: every `send` of one is fed to the other, in
 /// order, until nothing is in flight. `drop` can lose messages in flight to make gaps.
-final class SessionPair {
+final class FIXSessionPair {
     let client: FIXSession
     let exec: FIXSession
     var now = at(0)
@@ -16,8 +16,8 @@ final class SessionPair {
 
     init(clientConfig: FIXSessionConfiguration? = nil, execConfig: FIXSessionConfiguration? = nil,
          clientStore: any FIXMessageStore = FIXMemoryStore(now: at(0)), execStore: any FIXMessageStore = FIXMemoryStore(now: at(0))) {
-        client = FIXSession(configuration: clientConfig ?? SessionPair.config(.initiator), store: clientStore)
-        exec = FIXSession(configuration: execConfig ?? SessionPair.config(.acceptor), store: execStore)
+        client = FIXSession(configuration: clientConfig ?? FIXSessionPair.config(.initiator), store: clientStore)
+        exec = FIXSession(configuration: execConfig ?? FIXSessionPair.config(.acceptor), store: execStore)
     }
 
     static func config(_ role: FIXSessionConfiguration.Role, hb: Int = 30) -> FIXSessionConfiguration {
@@ -85,7 +85,7 @@ final class AcceptorProbe {
     var events: [FIXSessionEvent] = []
     var disconnect: String? = nil
 
-    init(config: FIXSessionConfiguration = SessionPair.config(.acceptor), store: any FIXMessageStore = FIXMemoryStore(now: at(0))) {
+    init(config: FIXSessionConfiguration = FIXSessionPair.config(.acceptor), store: any FIXMessageStore = FIXMemoryStore(now: at(0))) {
         session = FIXSession(configuration: config, store: store)
         apply(session.connected(now: now))
     }

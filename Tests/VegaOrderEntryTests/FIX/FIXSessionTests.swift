@@ -7,10 +7,10 @@ import VegaCore
 struct FIXSessionTests {
     @Test("Logon handshake, then application messages flow both ways in order")
     func logonAndMessages() {
-        let p = SessionPair()
+        let p = FIXSessionPair()
         p.connect()
         #expect(p.client.isLoggedOn && p.exec.isLoggedOn)
-        for i in 1...5 { p.send("client", SessionPair.order("O\(i)")) }
+        for i in 1...5 { p.send("client", FIXSessionPair.order("O\(i)")) }
         p.send("exec", FIXOutgoingMessage(.businessMessageReject, [(45, "1"), (372, "D"), (380, "0")]))
         #expect(p.delivered["exec"]!.map { $0[11] } == ["O1", "O2", "O3", "O4", "O5"])
         #expect(p.delivered["client"]!.count == 1)
@@ -28,7 +28,7 @@ struct FIXSessionTests {
 
     @Test("the acceptor checks Username and Password against its configuration")
     func credentials() {
-        var c = SessionPair.config(.acceptor)
+        var c = FIXSessionPair.config(.acceptor)
         c.username = "alice"
         c.password = "s3cret"
         let bad = AcceptorProbe(config: c)
@@ -77,15 +77,15 @@ struct FIXSessionTests {
 
     @Test("a lost message is recovered by ResendRequest: PossDupFlag=Y, OrigSendingTime, admin gap-filled, delivered once in order")
     func gapRecovery() {
-        let p = SessionPair()
+        let p = FIXSessionPair()
         p.connect()
-        p.send("client", SessionPair.order("O1"))
+        p.send("client", FIXSessionPair.order("O1"))
         p.drop = { side, m in side == "client" && m.msgType == .newOrderSingle }
-        p.send("client", SessionPair.order("O2"))
-        p.send("client", SessionPair.order("O3"))
+        p.send("client", FIXSessionPair.order("O2"))
+        p.send("client", FIXSessionPair.order("O3"))
         p.drop = { _, _ in false }
         p.now = at(1)
-        p.send("client", SessionPair.order("O4"))
+        p.send("client", FIXSessionPair.order("O4"))
         #expect(p.delivered["exec"]!.map { $0[11] } == ["O1", "O2", "O3", "O4"])
         let resent = p.wire["client"]!.filter { $0[43] == "Y" }
         // EndSeqNo 0 asks for everything from the gap on, so O4 comes again too (and is
@@ -102,7 +102,7 @@ struct FIXSessionTests {
     func gapFillForAdmin() {
         let a = AcceptorProbe()
         a.logon()
-        a.apply(a.session.send(SessionPair.order("X1"), now: a.now))  // 2 (app)
+        a.apply(a.session.send(FIXSessionPair.order("X1"), now: a.now))  // 2 (app)
         a.now = at(30)
         a.apply(a.session.tick(now: a.now))  // 3 heartbeat
         a.apply(a.session.tick(now: a.now))
@@ -180,7 +180,7 @@ struct FIXSessionTests {
 
     @Test("Logout handshake: the initiator's Logout is answered and both sides disconnect")
     func logoutHandshake() {
-        let p = SessionPair()
+        let p = FIXSessionPair()
         p.connect()
         p.run("client", p.client.logout(reason: "done", now: p.now))
         #expect(p.wire["client"]!.last?.msgType == .logout && p.wire["exec"]!.last?.msgType == .logout)
@@ -190,11 +190,11 @@ struct FIXSessionTests {
 
     @Test("ResetOnLogon: both sides start again at 1")
     func resetOnLogon() {
-        var c = SessionPair.config(.initiator)
+        var c = FIXSessionPair.config(.initiator)
         c.resetOnLogon = true
-        let p = SessionPair(clientConfig: c)
+        let p = FIXSessionPair(clientConfig: c)
         p.connect()
-        for i in 1...3 { p.send("client", SessionPair.order("O\(i)")) }
+        for i in 1...3 { p.send("client", FIXSessionPair.order("O\(i)")) }
         p.disconnectBoth()
         p.connect()
         #expect(p.wire["client"]!.last?[141] == "Y" && p.wire["client"]!.last?.seqNum == 1)
@@ -203,19 +203,19 @@ struct FIXSessionTests {
 
     @Test("ResetOnLogout resets after a Logout exchange; ResetOnDisconnect after any drop; neither otherwise")
     func resetOnLogoutAndDisconnect() {
-        var c = SessionPair.config(.initiator)
+        var c = FIXSessionPair.config(.initiator)
         c.resetOnLogout = true
-        var e = SessionPair.config(.acceptor)
+        var e = FIXSessionPair.config(.acceptor)
         e.resetOnDisconnect = true
-        let p = SessionPair(clientConfig: c, execConfig: e)
+        let p = FIXSessionPair(clientConfig: c, execConfig: e)
         p.connect()
-        p.send("client", SessionPair.order("O1"))
+        p.send("client", FIXSessionPair.order("O1"))
         p.disconnectBoth()
         #expect(p.client.store.nextSenderSeqNum == 3)  // a drop is not a Logout
         #expect(p.exec.store.nextTargetSeqNum == 1)  // ResetOnDisconnect
-        let q = SessionPair(clientConfig: c)
+        let q = FIXSessionPair(clientConfig: c)
         q.connect()
-        q.send("client", SessionPair.order("O1"))
+        q.send("client", FIXSessionPair.order("O1"))
         q.run("client", q.client.logout(reason: "eod", now: q.now))
         #expect(q.client.store.nextSenderSeqNum == 1 && q.client.store.nextTargetSeqNum == 1)
         #expect(q.exec.store.nextTargetSeqNum == 4)  // the acceptor has no reset configured
@@ -223,12 +223,12 @@ struct FIXSessionTests {
 
     @Test("messages sent while disconnected reach the peer after reconnect; simultaneous ResendRequests settle in one round")
     func simultaneousResend() {
-        let p = SessionPair()
+        let p = FIXSessionPair()
         p.connect()
-        p.send("client", SessionPair.order("O1"))
+        p.send("client", FIXSessionPair.order("O1"))
         p.disconnectBoth()
-        p.send("client", SessionPair.order("O2"))
-        p.send("client", SessionPair.order("O3"))
+        p.send("client", FIXSessionPair.order("O2"))
+        p.send("client", FIXSessionPair.order("O3"))
         p.send("exec", FIXOutgoingMessage(.businessMessageReject, [(45, "2"), (372, "D"), (380, "0")]))
         p.now = at(5)
         p.connect()
@@ -239,7 +239,7 @@ struct FIXSessionTests {
         #expect(p.client.store.nextTargetSeqNum == p.exec.store.nextSenderSeqNum)
         #expect(p.exec.store.nextTargetSeqNum == p.client.store.nextSenderSeqNum)
         // Both still talk afterwards.
-        p.send("client", SessionPair.order("O4"))
+        p.send("client", FIXSessionPair.order("O4"))
         #expect(p.delivered["exec"]!.last?[11] == "O4")
     }
 
@@ -249,15 +249,15 @@ struct FIXSessionTests {
         let cid = FIXSessionID(senderCompID: "CLIENT", targetCompID: "EXEC")
         let eid = FIXSessionID(senderCompID: "EXEC", targetCompID: "CLIENT")
         do {
-            let p = SessionPair(clientStore: try FIXFileStore(directory: dir, session: cid, now: at(0)),
+            let p = FIXSessionPair(clientStore: try FIXFileStore(directory: dir, session: cid, now: at(0)),
                                 execStore: try FIXFileStore(directory: dir, session: eid, now: at(0)))
             p.connect()
-            p.send("client", SessionPair.order("O1"))
+            p.send("client", FIXSessionPair.order("O1"))
             p.drop = { _, _ in true }
-            p.send("client", SessionPair.order("O2"))  // lost on the wire, kept in the store
+            p.send("client", FIXSessionPair.order("O2"))  // lost on the wire, kept in the store
             p.disconnectBoth()
         }
-        let p = SessionPair(clientStore: try FIXFileStore(directory: dir, session: cid, now: at(9)),
+        let p = FIXSessionPair(clientStore: try FIXFileStore(directory: dir, session: cid, now: at(9)),
                             execStore: try FIXFileStore(directory: dir, session: eid, now: at(9)))
         #expect(p.client.store.nextSenderSeqNum == 4 && p.exec.store.nextTargetSeqNum == 3)
         p.connect()
@@ -267,7 +267,7 @@ struct FIXSessionTests {
 
     @Test("a flood beyond MaxMessagesPerSecond is cut off with a Logout")
     func flood() {
-        var c = SessionPair.config(.acceptor)
+        var c = FIXSessionPair.config(.acceptor)
         c.maxInboundMessagesPerSecond = 10
         let a = AcceptorProbe(config: c)
         a.logon()
@@ -279,7 +279,7 @@ struct FIXSessionTests {
 
     @Test("the initiator gives up when no Logon reply comes within LogonTimeout")
     func logonTimeout() {
-        let s = FIXSession(configuration: SessionPair.config(.initiator), store: FIXMemoryStore())
+        let s = FIXSession(configuration: FIXSessionPair.config(.initiator), store: FIXMemoryStore())
         _ = s.connected(now: at(0))
         #expect(s.tick(now: at(5)).isEmpty)
         #expect(s.tick(now: at(10)).contains { if case .disconnect = $0 { true } else { false } })
@@ -361,7 +361,7 @@ struct FIXScheduleTests {
 
     @Test("connecting outside the schedule is refused; the schedule's end logs out; a new period resets numbers")
     func sessionFollowsSchedule() {
-        var c = SessionPair.config(.acceptor)
+        var c = FIXSessionPair.config(.acceptor)
         c.schedule = FIXSchedule(startTime: 9 * 3600, endTime: 11 * 3600)
         let store = FIXMemoryStore(now: at(-86_400))
         try? store.setNextTargetSeqNum(50)

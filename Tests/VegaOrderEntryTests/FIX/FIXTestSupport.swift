@@ -39,8 +39,8 @@ func at(_ seconds: Double) -> Timestamp<UTC> {
     Timestamp(nanoseconds: UInt64(1_795_341_600_000_000_000 + Int64((seconds * 1_000_000_000).rounded())))
 }
 
-/// Deterministic generator (SplitMix64) for fuzz inputs.
-struct SplitMix64 {
+/// Deterministic generator (FIXSplitMix64) for fuzz inputs.
+struct FIXSplitMix64 {
     var state: UInt64
     mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15

@@ -58,8 +58,8 @@ struct FIXEngineTests {
         let (c1, rec1) = try await initiator("CLIENT1", port: port)
         let (c2, rec2) = try await initiator("CLIENT2", port: port)
         #expect(await eventually { rec1.all.contains(where: \.isLoggedOn) && rec2.all.contains(where: \.isLoggedOn) })
-        c1.send(SessionPair.order("A1"), to: Self.client1)
-        c2.send(SessionPair.order("B1"), to: Self.client2)
+        c1.send(FIXSessionPair.order("A1"), to: Self.client1)
+        c2.send(FIXSessionPair.order("B1"), to: Self.client2)
         exec.send(FIXOutgoingMessage(.businessMessageReject, [(45, "1"), (372, "D"), (380, "0"), (58, "to client2")]), to: Self.exec2)
         #expect(await eventually { execRec.messages().count == 2 && rec2.messages().count == 1 })
         #expect(execRec.messages(Self.exec1).map { $0[11] } == ["A1"])
@@ -73,9 +73,9 @@ struct FIXEngineTests {
         let (exec, execRec, port) = try await acceptor()
         let (c1, rec1) = try await initiator("CLIENT1", port: port)
         #expect(await eventually { rec1.all.contains(where: \.isLoggedOn) })
-        for i in 1...100 { c1.send(SessionPair.order("O\(i)"), to: Self.client1) }
+        for i in 1...100 { c1.send(FIXSessionPair.order("O\(i)"), to: Self.client1) }
         c1.dropConnection(Self.client1)
-        for i in 101...200 { c1.send(SessionPair.order("O\(i)"), to: Self.client1) }
+        for i in 101...200 { c1.send(FIXSessionPair.order("O\(i)"), to: Self.client1) }
         // Reconnects after ReconnectInterval (1 s) and recovers by ResendRequest.
         #expect(await eventually { execRec.messages().count >= 200 })
         let ids = execRec.messages().map { $0[11]! }
@@ -105,10 +105,10 @@ struct FIXEngineTests {
         try await exec.start()
         let (c1, rec1) = try await initiator("CLIENT1", port: port)
         #expect(await eventually { rec1.all.contains(where: \.isLoggedOn) })
-        for i in 1...20 { c1.send(SessionPair.order("O\(i)"), to: Self.client1) }
+        for i in 1...20 { c1.send(FIXSessionPair.order("O\(i)"), to: Self.client1) }
         #expect(await eventually { execRec.messages().count == 20 })
         await exec.stop()
-        for i in 21...40 { c1.send(SessionPair.order("O\(i)"), to: Self.client1) }
+        for i in 21...40 { c1.send(FIXSessionPair.order("O\(i)"), to: Self.client1) }
         exec = try FIXEngine(settings: try settings(cfg + "\nSocketAcceptPort=\(port)"), logger: quietLogger())
         execRec = EventRecorder(exec)
         try await exec.start()
@@ -139,7 +139,7 @@ struct FIXEngineTests {
         #expect(reasons.contains { $0.contains("unknown CompIDs STRANGER->EXEC") })
         #expect(reasons.contains { $0.contains("not a FIX message") })
         #expect(reasons.contains { $0.contains("not Logon") })
-        c1.send(SessionPair.order("still-fine"), to: Self.client1)
+        c1.send(FIXSessionPair.order("still-fine"), to: Self.client1)
         #expect(await eventually { execRec.messages().map { $0[11] } == ["still-fine"] })
         await stranger.close(); await garbage.close(); await notLogon.close()
         await c1.stop(); await exec.stop()
@@ -177,7 +177,7 @@ struct FIXEngineTests {
             exec.send(FIXOutgoingMessage(.businessMessageReject, [(45, String(i)), (372, "D"), (380, "0"), (58, text)]), to: Self.exec1)
         }
         #expect(await eventually { execRec.all.contains { $0.disconnectReason?.contains("peer stalled") == true } })
-        c2.send(SessionPair.order("unaffected"), to: Self.client2)
+        c2.send(FIXSessionPair.order("unaffected"), to: Self.client2)
         #expect(await eventually { execRec.messages(Self.exec2).map { $0[11] } == ["unaffected"] })
         await slow.close(); await c2.stop(); await exec.stop()
     }
@@ -190,7 +190,7 @@ struct FIXEngineTests {
         let (exec, execRec, port) = try await acceptor(extra: "TLS=Y\nTLSCertificateFile=\(dir)/cert.pem\nTLSPrivateKeyFile=\(dir)/key.pem\nTLSVerifyPeer=N")
         let (c1, rec1) = try await initiator("CLIENT1", port: port, extra: "TLS=Y\nTLSCACertificateFile=\(dir)/cert.pem\nTLSServerName=localhost")
         #expect(await eventually { rec1.all.contains(where: \.isLoggedOn) })
-        c1.send(SessionPair.order("secure"), to: Self.client1)
+        c1.send(FIXSessionPair.order("secure"), to: Self.client1)
         #expect(await eventually { execRec.messages().map { $0[11] } == ["secure"] })
         // A plain-text client cannot log on to the TLS port.
         let plain = try await RawClient(port: port)
