@@ -215,7 +215,7 @@ public final class Journal: @unchecked Sendable {
     }
     func rolled(to path: String) {
         statistics.withLock { $0.segmentsOpened += 1 }
-        logger.info("journal: writing \(path)")
+        logger.debug("journal: writing \(path)")
     }
 }
 
