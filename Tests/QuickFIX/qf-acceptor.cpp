@@ -8,11 +8,11 @@
 //                           type other than market/limit, or a limit without a price → Rejected
 //                           (OrdRejReason 11).
 //   OrderCancelRequest    → ExecutionReport Canceled for a resting order; OrderCancelReject
-//                           (CxlRejReason 1) for an unknown OrigClOrdID, (0) for a filled or
-//                           cancelled one, (6) for a reused ClOrdID.
+//                           (CxlRejReason 1) for an unknown OrigClOrdID, then (6) for a reused
+//                           ClOrdID, then (0) for a filled or cancelled order.
 //   OrderCancelReplaceRequest → ExecutionReport Replaced (new quantity/price); a fill follows if
 //                           the replace made it marketable; rejects as for cancels.
-//   OrderStatusRequest    → ExecutionReport OrderStatus (ExecType I).
+//   OrderStatusRequest    → ExecutionReport OrderStatus (ExecType I); OrdStatus 8 for an unknown order.
 //
 // usage: qf-acceptor --config FILE.cfg [--reference-price PX] [--drop-after-recv N] [--quiet]
 // With SocketAcceptPort=0 the kernel picks the port; the first line printed is `LISTENING
@@ -207,19 +207,19 @@ private:
         std::string clOrdID = m.getField(FIX::FIELD::ClOrdID), orig = m.getField(FIX::FIELD::OrigClOrdID);
         auto it = orders_.find(key(id, orig));
         Order* o = it == orders_.end() ? nullptr : &it->second;
-        if (used_.count(key(id, clOrdID))) {
-            cancelReject(m, id, replace, o, FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED, "duplicate ClOrdID " + clOrdID);
-            return;
-        }
-        used_[key(id, clOrdID)] = true;
         if (!o) {
             cancelReject(m, id, replace, nullptr, FIX::CxlRejReason_UNKNOWN_ORDER, "unknown order " + orig);
+            return;
+        }
+        if (used_.count(key(id, clOrdID))) {
+            cancelReject(m, id, replace, o, FIX::CxlRejReason_DUPLICATE_CLORDID_RECEIVED, "duplicate ClOrdID " + clOrdID);
             return;
         }
         if (!o->open()) {
             cancelReject(m, id, replace, o, FIX::CxlRejReason_TOO_LATE_TO_CANCEL, "order " + orig + " is no longer open");
             return;
         }
+        used_[key(id, clOrdID)] = true;
         Order moved = *o;
         orders_.erase(it);
         moved.clOrdID = clOrdID;
@@ -242,7 +242,15 @@ private:
     void status(const FIX::Message& m, const FIX::SessionID& id) {
         auto it = orders_.find(key(id, m.getField(FIX::FIELD::ClOrdID)));
         if (it == orders_.end()) {
-            reject(m, id, FIX::OrdRejReason_UNKNOWN_ORDER, "unknown order " + m.getField(FIX::FIELD::ClOrdID));
+            Order unknown;
+            unknown.orderID = "NONE";
+            unknown.clOrdID = m.getField(FIX::FIELD::ClOrdID);
+            unknown.symbol = text(m, FIX::FIELD::Symbol);
+            unknown.side = m.getField(FIX::FIELD::Side)[0];
+            unknown.status = FIX::OrdStatus_REJECTED;
+            FIX::Message er = report(unknown, FIX::ExecType_ORDER_STATUS, "");
+            er.setField(FIX::Text("unknown order"));
+            FIX::Session::sendToTarget(er, id);
             return;
         }
         FIX::Message er = report(it->second, FIX::ExecType_ORDER_STATUS, "");

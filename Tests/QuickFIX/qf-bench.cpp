@@ -11,7 +11,9 @@
 //     build + serialise: a fresh FIX::Message, every field set from values, then toString — what
 //       an application sending a new ExecutionReport with QuickFIX actually pays.
 //   Fixture files hold one message with '|' for SOH. Each line printed is one JSON object:
-//   {"name", "ns_per_op_median", "ns_per_op_min", "allocs_per_op", "iterations", "repeats"}.
+//   {"name", "cpu_ns_per_op_median", "cpu_ns_per_op_min" (thread CPU time: what the operation
+//   costs even on a shared machine), "wall_ns_per_op_median", "wall_ns_per_op_min",
+//   "allocs_per_op", "iterations", "repeats", "message_bytes"}.
 //   Allocations are counted by replacing the global operator new in this executable, which
 //   libquickfix's calls resolve to as well.
 //
@@ -38,6 +40,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <csignal>
+#include <ctime>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -82,30 +85,42 @@ std::string readFixture(const std::string& path) {
 }
 
 struct Result {
-    double median, min, allocsPerOp;
+    double median, min, cpuMedian, cpuMin, allocsPerOp;
 };
+
+double threadCPUNanoseconds() {
+    timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return double(ts.tv_sec) * 1e9 + double(ts.tv_nsec);
+}
 
 template <class Body>
 Result measure(long iterations, int repeats, Body body) {
     for (long i = 0; i < iterations / 10 + 1; ++i) body();  // warm caches and the allocator
-    std::vector<double> perOp;
+    std::vector<double> perOp, cpuPerOp;
     unsigned long allocs = 0;
     for (int r = 0; r < repeats; ++r) {
         unsigned long a0 = allocations.load();
+        double c0 = threadCPUNanoseconds();
         auto t0 = Clock::now();
         for (long i = 0; i < iterations; ++i) body();
         auto t1 = Clock::now();
+        double c1 = threadCPUNanoseconds();
         allocs += allocations.load() - a0;
         perOp.push_back(std::chrono::duration<double, std::nano>(t1 - t0).count() / double(iterations));
+        cpuPerOp.push_back((c1 - c0) / double(iterations));
     }
     std::sort(perOp.begin(), perOp.end());
-    return {perOp[perOp.size() / 2], perOp.front(), double(allocs) / double(iterations) / repeats};
+    std::sort(cpuPerOp.begin(), cpuPerOp.end());
+    return {perOp[perOp.size() / 2], perOp.front(), cpuPerOp[cpuPerOp.size() / 2], cpuPerOp.front(),
+            double(allocs) / double(iterations) / repeats};
 }
 
 void print(const std::string& name, const Result& r, long iterations, int repeats, size_t bytes) {
-    std::printf("{\"name\": \"%s\", \"ns_per_op_median\": %.1f, \"ns_per_op_min\": %.1f, \"allocs_per_op\": %.2f, "
+    std::printf("{\"name\": \"%s\", \"cpu_ns_per_op_median\": %.1f, \"cpu_ns_per_op_min\": %.1f, "
+                "\"wall_ns_per_op_median\": %.1f, \"wall_ns_per_op_min\": %.1f, \"allocs_per_op\": %.2f, "
                 "\"iterations\": %ld, \"repeats\": %d, \"message_bytes\": %zu}\n",
-                name.c_str(), r.median, r.min, r.allocsPerOp, iterations, repeats, bytes);
+                name.c_str(), r.cpuMedian, r.cpuMin, r.median, r.min, r.allocsPerOp, iterations, repeats, bytes);
     std::fflush(stdout);
 }
 
