@@ -39,6 +39,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // MARK: C shims — kernel headers only, always built.
@@ -97,6 +99,10 @@ let package = Package(
             dependencies: [
                 "VegaCore",
                 .product(name: "Logging", package: "swift-log"),
+                // NIO only in Transport/: codecs, sessions and the store never import it.
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             swiftSettings: swiftSettings),
         // Everything between a strategy's intent and the order bytes: risk, kill switches, OMS,
@@ -119,7 +125,7 @@ let package = Package(
         .executableTarget(
             name: "vega",
             dependencies: [
-                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData",
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -144,7 +150,10 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaOrderEntryTests",
-            dependencies: ["VegaCore", "VegaOrderEntry"],
+            dependencies: [
+                "VegaCore", "VegaOrderEntry",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaTradingTests",

@@ -1,0 +1,190 @@
+import Logging
+import NIOCore
+import NIOPosix
+import NIOSSL
+import VegaCore
+
+/// Runs FIX sessions over TCP (optionally TLS) with SwiftNIO: acceptors (many client sessions
+/// on one port, routed by CompIDs) and initiators (reconnecting every ReconnectInterval).
+///
+/// Threading: every session and every connection of an engine lives on one event loop, so a
+/// session's state is never shared between threads and inbound bytes are processed as they are
+/// read — a flood cannot pile up in queues. Off the lane by design (client sessions and drop
+/// copy, see ARCHITECTURE.md). Reads never wait for writes: NIO writes are non-blocking, each
+/// session tracks its unsent bytes, reports back-pressure as ``FIXEngineEvent/writability(_:writable:)``
+/// and disconnects a peer whose unsent bytes exceed MaxOutboundBytes.
+///
+/// API: ``start()``, ``events`` (an `AsyncStream`), ``send(_:to:)``, ``logout(_:reason:)``,
+/// ``stop()``. All methods are thread-safe.
+public final class FIXEngine: @unchecked Sendable {
+    /// The engine's single event loop; every mutable runtime is touched only on it.
+    public let loop: any EventLoop
+    let group: MultiThreadedEventLoopGroup?
+    let logger: Logger
+    let runtimes: [FIXSessionID: FIXSessionRuntime]
+    var servers: [any Channel] = []
+    var ticker: RepeatedTask?
+    var running = false
+    /// Application events, in order per session. One consumer.
+    public let events: AsyncStream<FIXEngineEvent>
+    let continuation: AsyncStream<FIXEngineEvent>.Continuation
+
+    /// Builds the sessions of `settings` (opening their file stores). `loop`: run on an existing
+    /// event loop instead of a private one-thread group.
+    public init(settings: [FIXSessionSettings], logger: Logger = Logger(label: "vega.fix"), loop: (any EventLoop)? = nil) throws {
+        if let loop {
+            self.loop = loop
+            self.group = nil
+        } else {
+            let g = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+            self.group = g
+            self.loop = g.next()
+        }
+        self.logger = logger
+        (events, continuation) = AsyncStream.makeStream(of: FIXEngineEvent.self, bufferingPolicy: .unbounded)
+        var runtimes: [FIXSessionID: FIXSessionRuntime] = [:]
+        for s in settings {
+            let store: any FIXMessageStore
+            if let path = s.fileStorePath {
+                store = try FIXFileStore(directory: path, session: s.configuration.sessionID, syncPolicy: s.fileStoreSync)
+            } else {
+                store = FIXMemoryStore()
+            }
+            let tls = try s.tls.map { try FIXEngine.makeTLSContext($0, role: s.configuration.role) }
+            runtimes[s.configuration.sessionID] = FIXSessionRuntime(
+                settings: s, session: FIXSession(configuration: s.configuration, store: store), tls: tls)
+        }
+        self.runtimes = runtimes
+        for r in runtimes.values { r.engine = self }
+    }
+
+    /// The session identities this engine runs.
+    public var sessionIDs: [FIXSessionID] { Array(runtimes.keys) }
+
+    /// Binds every acceptor port and starts every initiator; returns once listening.
+    public func start() async throws {
+        try await loop.submit { self.running = true }.get()
+        var ports: [String: (host: String, port: Int, tls: NIOSSLContext?)] = [:]
+        for r in runtimes.values where r.settings.configuration.role == .acceptor {
+            let host = r.settings.socketAcceptHost ?? "0.0.0.0"
+            let port = r.settings.socketAcceptPort ?? 0
+            ports["\(host):\(port)"] = (host, port, r.tls)
+        }
+        for (_, p) in ports.sorted(by: { $0.key < $1.key }) {
+            let tls = p.tls
+            let requestedPort = p.port
+            let channel = try await ServerBootstrap(group: loop)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+                .childChannelOption(.writeBufferWaterMark, value: .init(low: 64 << 10, high: 256 << 10))
+                .childChannelInitializer { [self] channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        if let tls { try channel.pipeline.syncOperations.addHandler(NIOSSLServerHandler(context: tls)) }
+                        try channel.pipeline.syncOperations.addHandler(
+                            FIXChannelHandler(engine: self, acceptorPort: requestedPort, runtime: nil))
+                    }
+                }
+                .bind(host: p.host, port: p.port).get()
+            try await loop.submit { self.servers.append(channel) }.get()
+            logger.info("FIX acceptor listening", metadata: ["address": "\(channel.localAddress.map { "\($0)" } ?? "?")"])
+        }
+        try await loop.submit {
+            self.ticker = self.loop.scheduleRepeatedTask(initialDelay: .milliseconds(200), delay: .milliseconds(200)) { _ in
+                let now = Timestamp<UTC>.now()
+                for r in self.runtimes.values { r.tick(now: now) }
+            }
+            for r in self.runtimes.values where r.settings.configuration.role == .initiator { r.connect() }
+        }.get()
+    }
+
+    /// The ports the acceptors listen on (useful with SocketAcceptPort=0).
+    public func acceptorPorts() async -> [Int] {
+        (try? await loop.submit { self.servers.compactMap { $0.localAddress?.port } }.get()) ?? []
+    }
+
+    /// Sends an application message on a session (stored and numbered even when the session is
+    /// not logged on; delivered by resend after the next Logon). Returns false for an unknown
+    /// session.
+    @discardableResult
+    public func send(_ message: FIXOutgoingMessage, to sessionID: FIXSessionID) -> Bool {
+        guard let r = runtimes[sessionID] else { return false }
+        loop.execute { r.send(message) }
+        return true
+    }
+
+    /// Starts the Logout handshake of a session.
+    public func logout(_ sessionID: FIXSessionID, reason: String = "") {
+        guard let r = runtimes[sessionID] else { return }
+        loop.execute { r.apply(r.session.logout(reason: reason, now: .now())) }
+    }
+
+    /// Closes a session's connection abruptly (no Logout), as a network failure would; an
+    /// initiator reconnects after ReconnectInterval.
+    public func dropConnection(_ sessionID: FIXSessionID) {
+        guard let r = runtimes[sessionID] else { return }
+        loop.execute { _ = r.channel?.close(mode: .all) }
+    }
+
+    /// A session's counters and state, read on the event loop.
+    public func status(_ sessionID: FIXSessionID) async -> (state: FIXSessionState, counters: FIXSessionCounters, nextSender: Int, nextTarget: Int)? {
+        guard let r = runtimes[sessionID] else { return nil }
+        return try? await loop.submit {
+            (r.session.state, r.session.counters, r.session.store.nextSenderSeqNum, r.session.store.nextTargetSeqNum)
+        }.get()
+    }
+
+    /// Logs every logged-on session out (waiting up to `timeout` for the handshakes), closes
+    /// everything and ends ``events``.
+    public func stop(timeout: TimeAmount = .seconds(2)) async {
+        _ = try? await loop.submit {
+            self.running = false
+            for r in self.runtimes.values { r.apply(r.session.logout(reason: "shutting down", now: .now())) }
+        }.get()
+        let deadline = NIODeadline.now() + timeout
+        while NIODeadline.now() < deadline {
+            let open = (try? await loop.submit { self.runtimes.values.contains { $0.channel != nil } }.get()) ?? false
+            if !open { break }
+            try? await loop.scheduleTask(in: .milliseconds(20)) {}.futureResult.get()
+        }
+        _ = try? await loop.submit {
+            self.ticker?.cancel()
+            for r in self.runtimes.values {
+                r.reconnectTask?.cancel()
+                _ = r.channel?.close(mode: .all)
+            }
+            for s in self.servers { s.close(promise: nil) }
+            self.servers = []
+        }.get()
+        continuation.finish()
+        try? await group?.shutdownGracefully()
+    }
+
+    /// Finds the acceptor session a Logon is addressed to (its 56 is our SenderCompID, its 49
+    /// our TargetCompID) on `port`.
+    func route(_ view: FIXView, port: Int) -> FIXSessionRuntime? {
+        guard let sender = view.string(49), let target = view.string(56), let begin = view.string(8) else { return nil }
+        let id = FIXSessionID(beginString: begin, senderCompID: target, targetCompID: sender)
+        guard let r = runtimes[id], r.settings.configuration.role == .acceptor, (r.settings.socketAcceptPort ?? 0) == port else { return nil }
+        return r
+    }
+
+    func emit(_ event: FIXEngineEvent) { continuation.yield(event) }
+
+    static func makeTLSContext(_ t: FIXTLSSettings, role: FIXSessionConfiguration.Role) throws -> NIOSSLContext {
+        var c: TLSConfiguration
+        let chain = try t.certificateFile.map { try NIOSSLCertificate.fromPEMFile($0).map { NIOSSLCertificateSource.certificate($0) } } ?? []
+        let key = try t.privateKeyFile.map { NIOSSLPrivateKeySource.privateKey(try NIOSSLPrivateKey(file: $0, format: .pem)) }
+        if role == .acceptor {
+            c = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: key!)
+            c.certificateVerification = t.verifyPeer ? .fullVerification : .none
+        } else {
+            c = TLSConfiguration.makeClientConfiguration()
+            c.certificateChain = chain
+            c.privateKey = key
+            c.certificateVerification = t.verifyPeer ? .fullVerification : .none
+        }
+        if let ca = t.caCertificateFile { c.trustRoots = .file(ca) }
+        c.minimumTLSVersion = .tlsv12
+        return try NIOSSLContext(configuration: c)
+    }
+}
