@@ -6,5 +6,5 @@ struct Vega: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vega",
         abstract: "Vega: a low-latency trading stack for Linux.",
-        subcommands: [DiagCommand.self, DemoCommand.self, SimCommand.self, FeedCommand.self, CaptureCommand.self, ReplayCommand.self])
+        subcommands: [DiagCommand.self, DemoCommand.self, SimCommand.self, FeedCommand.self, CaptureCommand.self, ReplayCommand.self, FixCommand.self])
 }
