@@ -23,7 +23,7 @@ struct FixExecutorCommand: ParsableCommand {
 
             Every acceptor [SESSION] of the file is served (many clients, one port, routed by \
             CompIDs). An initiator session with DropCopy=Y receives a copy of every \
-            ExecutionReport sent. Prints one line per message received and sent; logs to stderr. \
+            ExecutionReport sent (the engine does it, in order). Prints one line per message received and sent; logs to stderr. \
             Stop with Ctrl-C (sessions log out first).
 
             Examples:
@@ -50,7 +50,6 @@ struct FixExecutorCommand: ParsableCommand {
         let logger = FixSupport.logger(logLevel)
         for w in settings.warnings { logger.notice("\(w)") }
         let engine = try FIXEngine(settings: settings.sessions, logger: logger)
-        let dropCopies = settings.sessions.filter(\.isDropCopy).map { FIXDropCopy(engine: engine, target: $0.configuration.sessionID) }
         let code = FixSupport.block {
             try await engine.start()
             let ports = await engine.acceptorPorts()
@@ -69,7 +68,6 @@ struct FixExecutorCommand: ParsableCommand {
                     for r in replies {
                         engine.send(r, to: id)
                         print("-> \(id.targetCompID) \(r.msgType == .executionReport ? "ExecutionReport" : "OrderCancelReject") \(r.fields.filter { [11, 41, 150, 39, 31, 32, 151, 102].contains($0.tag) }.map { "\($0.tag)=\($0.value)" }.joined(separator: " "))")
-                        for d in dropCopies { d.replicate(r) }
                     }
                     fflush(nil)
                 case .loggedOn(let id):

@@ -1,6 +1,9 @@
 /// Replicates ExecutionReports to a drop-copy target over an initiator session of a
 /// ``FIXEngine``.
 ///
+/// A ``FIXEngine`` already copies the ExecutionReports of its own sessions to its `DropCopy=Y`
+/// sessions; use this type for reports from elsewhere (an OUCH venue, the OMS).
+///
 /// Every report handed to ``replicate(_:)-(FIXOutgoingMessage)`` or
 /// ``replicate(_:)-(FIXMessage)`` becomes an ExecutionReport on the drop-copy session with the
 /// same body, in call order. The session stores and numbers each copy before writing it; while

@@ -265,6 +265,61 @@ public enum FIXDictionary {
         }
     }
 
+
+    /// The bit of `tag` among `msgType`'s required body tags (bit i for ``requiredTag(_:_:)``'s
+    /// i-th), 0 when the tag is not required: lets the validator check required tags in its one
+    /// pass instead of one scan per tag.
+    @inlinable
+    public static func requiredBit(_ tag: UInt32, in msgType: FIXMsgType) -> UInt16 {
+        switch msgType.rawValue {
+        case 0x41:
+            switch tag { case 98: return 1; case 108: return 2; default: return 0 }
+        case 0x31:
+            switch tag { case 112: return 1; default: return 0 }
+        case 0x32:
+            switch tag { case 7: return 1; case 16: return 2; default: return 0 }
+        case 0x33:
+            switch tag { case 45: return 1; default: return 0 }
+        case 0x34:
+            switch tag { case 36: return 1; default: return 0 }
+        case 0x44:
+            switch tag { case 11: return 1; case 55: return 2; case 54: return 4; case 60: return 8; case 38: return 16; case 40: return 32; default: return 0 }
+        case 0x46:
+            switch tag { case 41: return 1; case 11: return 2; case 55: return 4; case 54: return 8; case 60: return 16; default: return 0 }
+        case 0x47:
+            switch tag { case 41: return 1; case 11: return 2; case 55: return 4; case 54: return 8; case 60: return 16; case 40: return 32; default: return 0 }
+        case 0x48:
+            switch tag { case 11: return 1; case 55: return 2; case 54: return 4; default: return 0 }
+        case 0x38:
+            switch tag { case 37: return 1; case 17: return 2; case 150: return 4; case 39: return 8; case 55: return 16; case 54: return 32; case 151: return 64; case 14: return 128; case 6: return 256; default: return 0 }
+        case 0x39:
+            switch tag { case 37: return 1; case 11: return 2; case 41: return 4; case 39: return 8; case 434: return 16; default: return 0 }
+        case 0x6A:
+            switch tag { case 372: return 1; case 380: return 2; default: return 0 }
+        default: return 0
+        }
+    }
+
+    /// All of `msgType`'s required-tag bits.
+    @inlinable
+    public static func requiredMask(_ msgType: FIXMsgType) -> UInt16 {
+        switch msgType.rawValue {
+        case 0x41: return 3
+        case 0x31: return 1
+        case 0x32: return 3
+        case 0x33: return 1
+        case 0x34: return 1
+        case 0x44: return 63
+        case 0x46: return 31
+        case 0x47: return 63
+        case 0x48: return 7
+        case 0x38: return 511
+        case 0x39: return 31
+        case 0x6A: return 3
+        default: return 0
+        }
+    }
+
     /// Whether the dictionary describes `msgType` (the messages listed above).
     @inlinable
     public static func isSupported(_ msgType: FIXMsgType) -> Bool {

@@ -66,7 +66,7 @@ public struct FIXFieldIndex: ~Copyable {
             if base.load(fromByteOffset: tagStart, as: UInt8.self) == 0x30 { tag = 0 }
             p += 1
             let valueStart = p
-            while p < end && base.load(fromByteOffset: p, as: UInt8.self) != 0x01 { p += 1 }
+            p = FIXFieldIndex.findSOH(base, from: p, end: end)
             if p >= end { return .malformedField }
             if n == capacity { return .tooManyFields }
             if n == 0 && tag != 8 { return .missingBeginString }
@@ -96,8 +96,27 @@ public struct FIXFieldIndex: ~Copyable {
     }
 }
 
+extension FIXFieldIndex {
+    /// Offset of the first SOH at or after `from`, or `end`. Eight bytes per step (SWAR: a
+    /// byte equal to 0x01 becomes zero after XOR, and the has-zero-byte trick finds the first).
+    @inlinable @inline(__always) @_noLocks
+    static func findSOH(_ base: UnsafeRawPointer, from: Int, end: Int) -> Int {
+        var p = from
+        while p + 8 <= end {
+            let x = base.loadUnaligned(fromByteOffset: p, as: UInt64.self) ^ 0x0101_0101_0101_0101
+            let t = (x &- 0x0101_0101_0101_0101) & ~x & 0x8080_8080_8080_8080
+            if t != 0 { return p + t.trailingZeroBitCount >> 3 }
+            p += 8
+        }
+        while p < end && base.load(fromByteOffset: p, as: UInt8.self) != 0x01 { p += 1 }
+        return p
+    }
+}
+
 /// The FIX CheckSum: the byte sum modulo 256 of everything before the `10=` field.
 public enum FIXChecksum {
+    /// A plain byte loop: the optimiser vectorises it (measured faster than a hand-written
+    /// eight-bytes-per-step version).
     @inlinable @_noLocks
     public static func compute(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
         var sum: UInt32 = 0

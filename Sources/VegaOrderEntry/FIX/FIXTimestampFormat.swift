@@ -84,10 +84,35 @@ public enum FIXTimestampFormat {
 
     /// Whether `v` is a well-formed UTCTimestamp (no generic `Optional` comparison, so the
     /// validator stays provably lock- and allocation-free).
+    /// Checks shape and ranges only (no epoch arithmetic): the validator's fast path.
     @inlinable
     public static func isValid(_ v: UnsafeRawBufferPointer) -> Bool {
-        if case .some = parse(v) { return true }
-        return false
+        guard let p = v.baseAddress else { return false }
+        let n = v.count
+        guard n == 17 || n == 21 || n == 24 || n == 27 else { return false }
+        @inline(__always) func d(_ i: Int) -> Int {
+            let c = p.load(fromByteOffset: i, as: UInt8.self) &- 0x30
+            return c > 9 ? 128 : Int(c)  // 128: a bit no digit has, so one OR finds any non-digit
+        }
+        let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(4), m1 = d(5), d0 = d(6), d1 = d(7)
+        let h0 = d(9), h1 = d(10), n0 = d(12), n1 = d(13), s0 = d(15), s1 = d(16)
+        if (y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1 | h0 | h1 | n0 | n1 | s0 | s1) & 128 != 0 { return false }
+        if p.load(fromByteOffset: 8, as: UInt8.self) != UInt8(ascii: "-")
+            || p.load(fromByteOffset: 11, as: UInt8.self) != UInt8(ascii: ":")
+            || p.load(fromByteOffset: 14, as: UInt8.self) != UInt8(ascii: ":") { return false }
+        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
+        let month = m0 * 10 + m1, day = d0 * 10 + d1
+        if year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) { return false }
+        if h0 * 10 + h1 > 23 || n0 * 10 + n1 > 59 || s0 * 10 + s1 > 60 { return false }
+        if n > 17 {
+            if p.load(fromByteOffset: 17, as: UInt8.self) != UInt8(ascii: ".") { return false }
+            var i = 18
+            while i < n {
+                if p.load(fromByteOffset: i, as: UInt8.self) &- 0x30 > 9 { return false }
+                i += 1
+            }
+        }
+        return true
     }
 
     /// Parses `YYYYMMDD` into days since 1970-01-01, `nil` when malformed.

@@ -40,6 +40,8 @@ public struct FIXValidator: Sendable {
         var groupExpected: UInt64 = 0
         var groupEntries: UInt64 = 0
         var entryMask: UInt8 = 0
+        var headerSeen: UInt8 = 0
+        var requiredSeen: UInt16 = 0
         var i = 3
         while i < last {
             let tag = view[i].tag
@@ -78,6 +80,13 @@ public struct FIXValidator: Sendable {
             }
             if FIXDictionary.isHeader(tag) {
                 if inBody { return .reject(FIXRejection(.tagSpecifiedOutOfRequiredOrder, tag: tag)) }
+                switch tag {
+                case 49: headerSeen |= 1
+                case 56: headerSeen |= 2
+                case 34: headerSeen |= 4
+                case 52: headerSeen |= 8
+                default: break
+                }
             } else {
                 inBody = true
                 if tag >= 5000 {
@@ -91,6 +100,7 @@ public struct FIXValidator: Sendable {
                 if FIXDictionary.isGroupMember(tag, of: 453) {
                     return .reject(FIXRejection(.repeatingGroupFieldsOutOfOrder, tag: tag))
                 }
+                requiredSeen |= FIXDictionary.requiredBit(tag, in: msgType)
             }
             // Duplicates: a 64-bit filter keyed by the tag's low bits, exact scan on a hit.
             let bit: UInt64 = 1 &<< UInt64(tag & 63)
@@ -117,17 +127,16 @@ public struct FIXValidator: Sendable {
         if groupTag != 0 && groupEntries != groupExpected {
             return .reject(FIXRejection(.incorrectNumInGroupCount, tag: groupTag))
         }
-        // Required header fields, then the message's required body fields.
-        if !view.contains(49) { return .reject(FIXRejection(.requiredTagMissing, tag: 49)) }
-        if !view.contains(56) { return .reject(FIXRejection(.requiredTagMissing, tag: 56)) }
-        if !view.contains(34) { return .reject(FIXRejection(.requiredTagMissing, tag: 34)) }
-        if !view.contains(52) { return .reject(FIXRejection(.requiredTagMissing, tag: 52)) }
-        var r = 0
-        while true {
-            let tag = FIXDictionary.requiredTag(msgType, r)
-            if tag == 0 { break }
-            if !view.contains(tag) { return .reject(FIXRejection(.requiredTagMissing, tag: tag)) }
-            r += 1
+        // Required header fields, then the message's required body fields (first missing one
+        // named, in dictionary order).
+        if headerSeen != 15 {
+            let tag: UInt32 = headerSeen & 1 == 0 ? 49 : (headerSeen & 2 == 0 ? 56 : (headerSeen & 4 == 0 ? 34 : 52))
+            return .reject(FIXRejection(.requiredTagMissing, tag: tag))
+        }
+        let expected = FIXDictionary.requiredMask(msgType)
+        if requiredSeen != expected {
+            let missing = expected & ~requiredSeen
+            return .reject(FIXRejection(.requiredTagMissing, tag: FIXDictionary.requiredTag(msgType, missing.trailingZeroBitCount)))
         }
         return .valid
     }

@@ -14,6 +14,10 @@ import VegaCore
 /// session tracks its unsent bytes, reports back-pressure as ``FIXEngineEvent/writability(_:writable:)``
 /// and disconnects a peer whose unsent bytes exceed MaxOutboundBytes.
 ///
+/// Drop copy: every ExecutionReport sent or received on any other session of the engine is
+/// copied, in order, to each initiator session configured with `DropCopy=Y` (see
+/// ``FIXDropCopy`` for reports that originate elsewhere).
+///
 /// API: ``start()``, ``events`` (an `AsyncStream`), ``send(_:to:)``, ``logout(_:reason:)``,
 /// ``stop()``. All methods are thread-safe.
 public final class FIXEngine: @unchecked Sendable {
@@ -169,6 +173,12 @@ public final class FIXEngine: @unchecked Sendable {
     }
 
     func emit(_ event: FIXEngineEvent) { continuation.yield(event) }
+
+    /// Copies an ExecutionReport to every drop-copy session (on the loop, so in order with the
+    /// original).
+    func replicate(_ report: FIXOutgoingMessage) {
+        for r in runtimes.values where r.settings.isDropCopy { r.send(report) }
+    }
 
     static func makeTLSContext(_ t: FIXTLSSettings, role: FIXSessionConfiguration.Role) throws -> NIOSSLContext {
         var c: TLSConfiguration

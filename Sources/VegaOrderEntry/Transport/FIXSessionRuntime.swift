@@ -48,7 +48,10 @@ final class FIXSessionRuntime: @unchecked Sendable {
         apply(actions)
     }
 
-    func send(_ message: FIXOutgoingMessage) { apply(session.send(message, now: .now())) }
+    func send(_ message: FIXOutgoingMessage) {
+        apply(session.send(message, now: .now()))
+        if message.msgType == .executionReport && !settings.isDropCopy { engine?.replicate(message) }
+    }
 
     func tick(now: Timestamp<UTC>) {
         if channel != nil { apply(session.tick(now: now)) }
@@ -73,6 +76,9 @@ final class FIXSessionRuntime: @unchecked Sendable {
                 wrote = true
             case .deliver(let message):
                 engine.emit(.message(id, message))
+                if message.msgType == .executionReport && !settings.isDropCopy {
+                    engine.replicate(FIXOutgoingMessage(.executionReport, message.bodyFields))
+                }
             case .disconnect(let reason):
                 closeReason = reason
             case .event(let event):

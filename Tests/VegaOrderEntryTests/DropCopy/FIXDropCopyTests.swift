@@ -55,4 +55,68 @@ struct FIXDropCopyTests {
         #expect(got.filter { $0[43] != "Y" }.count + possDup.count == 100)
         await vega.stop(); await target.stop()
     }
+
+    @Test("an engine copies the ExecutionReports its sessions send and receive to its DropCopy=Y session, in order")
+    func engineCopiesItsOwnReports() async throws {
+        let target = try FIXEngine(settings: try settings("""
+            ConnectionType=acceptor
+            SocketAcceptHost=127.0.0.1
+            SocketAcceptPort=0
+            [SESSION]
+            SenderCompID=DCTARGET
+            TargetCompID=VEGA
+            """), logger: quietLogger())
+        let targetRec = EventRecorder(target)
+        try await target.start()
+        let dcPort = await target.acceptorPorts().first!
+        // Vega: an acceptor for a client plus the drop-copy initiator, in one engine.
+        let vega = try FIXEngine(settings: try settings("""
+            HeartBtInt=30
+            [SESSION]
+            ConnectionType=acceptor
+            SocketAcceptHost=127.0.0.1
+            SocketAcceptPort=0
+            SenderCompID=EXEC
+            TargetCompID=CLIENT1
+            [SESSION]
+            ConnectionType=initiator
+            SocketConnectHost=127.0.0.1
+            SocketConnectPort=\(dcPort)
+            ReconnectInterval=1
+            DropCopy=Y
+            SenderCompID=VEGA
+            TargetCompID=DCTARGET
+            """), logger: quietLogger())
+        let vegaRec = EventRecorder(vega)
+        try await vega.start()
+        let port = await vega.acceptorPorts().first!
+        let client = try FIXEngine(settings: try settings("""
+            ConnectionType=initiator
+            SocketConnectHost=127.0.0.1
+            SocketConnectPort=\(port)
+            HeartBtInt=30
+            ReconnectInterval=1
+            [SESSION]
+            SenderCompID=CLIENT1
+            TargetCompID=EXEC
+            """), logger: quietLogger())
+        let clientRec = EventRecorder(client)
+        try await client.start()
+        let execID = FIXSessionID(senderCompID: "EXEC", targetCompID: "CLIENT1")
+        let clientID = FIXSessionID(senderCompID: "CLIENT1", targetCompID: "EXEC")
+        #expect(await eventually { clientRec.all.contains(where: \.isLoggedOn) && vegaRec.count(where: \.isLoggedOn) == 2 })
+        // Sent by Vega to its client:
+        for i in 1...3 {
+            vega.send(FIXOutgoingMessage(.executionReport, [(37, "X\(i)"), (11, "C\(i)"), (17, "OUT\(i)"), (150, "0"), (39, "0"), (55, "VGA"),
+                                                             (54, "1"), (151, "10"), (14, "0"), (6, "0")]), to: execID)
+        }
+        // Received by Vega from its client (an ExecutionReport flowing the other way):
+        client.send(FIXOutgoingMessage(.executionReport, [(37, "Y1"), (11, "D1"), (17, "IN1"), (150, "0"), (39, "0"), (55, "VGA"),
+                                                           (54, "2"), (151, "5"), (14, "0"), (6, "0")]), to: clientID)
+        #expect(await eventually { targetRec.messages().count == 4 })
+        let ids = targetRec.messages().map { $0[17]! }
+        #expect(Array(ids.prefix(3)) == ["OUT1", "OUT2", "OUT3"] && ids.last == "IN1")
+        #expect(clientRec.messages().count == 3)
+        await client.stop(); await vega.stop(); await target.stop()
+    }
 }

@@ -165,6 +165,20 @@ struct FIXCodecTests {
         #expect(FIXTimestampFormat.string(Timestamp(nanoseconds: 0)) == "19700101-00:00:00.000")
     }
 
+    @Test("the validator's fast UTCTimestamp check agrees with the full parser on 50k seeded inputs")
+    func timestampFastCheckAgrees() {
+        var rng = SplitMix64(state: 42)
+        let alphabet = Array("0123456789-:.x".utf8)
+        for i in 0..<50_000 {
+            var text = Array(FIXTimestampFormat.string(Timestamp(nanoseconds: rng.next() % 4_000_000_000_000_000_000)).utf8)
+            if i % 2 == 1 { text[rng.below(text.count)] = alphabet[rng.below(alphabet.count)] }
+            if i % 7 == 0 { text = Array(text.prefix(17)) }
+            let (fast, full) = text.withUnsafeBytes { (FIXTimestampFormat.isValid($0), FIXTimestampFormat.parse($0) != nil) }
+            #expect(fast == full, "\(String(decoding: text, as: UTF8.self))")
+            if fast != full { break }
+        }
+    }
+
     @Test("decimal prices convert exactly and refuse what would need rounding")
     func prices() {
         func p4(_ s: String) -> Int64? { Array(s.utf8).withUnsafeBytes { FIXView.parsePrice($0, as: Price4.self)?.rawValue } }
