@@ -101,6 +101,29 @@ let package = Package(
             ],
             path: "Benchmarks/TradingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // FIX fixtures (Fixtures/FIX, shared with qf-bench) and the codec loops.
+        .target(
+            name: "FIXBenchSupport",
+            dependencies: [.product(name: "VegaCore", package: "Vega"), .product(name: "VegaOrderEntry", package: "Vega")],
+            path: "Sources/FIXBenchSupport"),
+        // Vega's acceptor + the executor of `vega fix executor`, quiet: the far end of the session
+        // round trip in fix-compare.sh.
+        .executableTarget(
+            name: "fix-executor-bench",
+            dependencies: [.product(name: "VegaCore", package: "Vega"), .product(name: "VegaOrderEntry", package: "Vega")],
+            path: "Sources/fix-executor-bench"),
+        // FIX 4.4: parse + validate a NewOrderSingle, encode an ExecutionReport (fix-compare.sh
+        // runs QuickFIX's qf-bench on the same bytes in the same run).
+        .executableTarget(
+            name: "FIXBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaCore", package: "Vega"),
+                .product(name: "VegaOrderEntry", package: "Vega"),
+                "FIXBenchSupport",
+            ],
+            path: "Benchmarks/FIXBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [

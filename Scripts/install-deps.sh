@@ -16,6 +16,7 @@ PACKAGES=(
     ethtool        # NIC timestamping capabilities (check-host.sh, vega diag cross-checks)
     linuxptp       # ptp4l, phc2sys, pmc: PTP tests over veth, host checks
     tshark         # dissects MoldUDP64 / SoupBinTCP / FIX captures in interop tests
+    libquickfix-dev # QuickFIX 1.15 C++: the real FIX counterparty of the interop tests and benchmarks (Tests/QuickFIX)
     shellcheck     # Scripts/test-scripts.sh lints every shell script
     openssl        # FIX TLS tests generate a throwaway self-signed certificate
 )

@@ -1,0 +1,65 @@
+// fix-executor-bench: Vega's FIX acceptor running the executor of `vega fix executor`
+// (FIXExecutorBook: ack, then fill marketable orders at the reference price), without the
+// command's per-message printing — the counterpart of `qf-acceptor --quiet` in the session
+// round-trip benchmark of fix-compare.sh (QuickFIX initiator → this → ExecutionReports).
+//
+// usage: fix-executor-bench --config FILE.cfg [--reference-price PX]
+// Prints `LISTENING port=<p>` once listening (SocketAcceptPort=0 picks a free port), runs until
+// SIGTERM/SIGINT, logs the sessions out and prints `DONE received=<n>`.
+import Dispatch
+#if canImport(Glibc)
+import Glibc
+#endif
+import VegaCore
+import VegaOrderEntry
+
+func fail(_ message: String) -> Never {
+    let line = "fix-executor-bench: \(message)\n"
+    _ = line.withCString { write(2, $0, strlen($0)) }
+    exit(2)
+}
+
+var config: String?
+var reference = "100"
+var arguments = CommandLine.arguments.dropFirst()
+while let a = arguments.popFirst() {
+    switch a {
+    case "--config": config = arguments.popFirst()
+    case "--reference-price": reference = arguments.popFirst() ?? ""
+    default: fail("unknown argument \(a); usage: fix-executor-bench --config FILE.cfg [--reference-price PX]")
+    }
+}
+guard let config else { fail("--config is required") }
+guard let referencePrice = try? Price4(parsing: reference) else { fail("--reference-price \(reference) is not a price") }
+let settings: FIXConfiguration
+do { settings = try FIXConfiguration(contentsOf: config) } catch { fail("\(error)") }
+let engine = try FIXEngine(settings: settings.sessions)
+try await engine.start()
+guard let port = await engine.acceptorPorts().first else { fail("no acceptor session in \(config)") }
+print("LISTENING port=\(port)")
+fflush(nil)  // all streams: the parent waits for this line
+
+/// SIGINT/SIGTERM stop the engine, which ends `events`. A function, not top-level code: top-level
+/// code is main-actor isolated, and a handler closure formed there traps when the signal queue runs it.
+func stopOnSignals(_ engine: FIXEngine) -> [any DispatchSourceSignal] {
+    [SIGINT, SIGTERM].map { sig in
+        signal(sig, SIG_IGN)
+        let s = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+        s.setEventHandler { Task { await engine.stop() } }
+        s.resume()
+        return s
+    }
+}
+let signalSources = stopOnSignals(engine)
+
+var books: [FIXSessionID: FIXExecutorBook] = [:]
+var received = 0
+for await event in engine.events {
+    guard case .message(let id, let m) = event else { continue }
+    received += 1
+    var book = books[id] ?? FIXExecutorBook(referencePrice: referencePrice)
+    for r in book.handle(m, now: .now()) { engine.send(r, to: id) }
+    books[id] = book
+}
+print("DONE received=\(received)")
+fflush(nil)
