@@ -186,6 +186,7 @@ let package = Package(
             dependencies: [
                 "VegaCore", "VegaMarketData", "VegaTrading", "VegaStrategy",
                 .product(name: "PropertyBased", package: "swift-property-based"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
         .testTarget(

@@ -11,7 +11,9 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 OUT=${1:-${TMPDIR:-/tmp}/vega-quickfix}
 mkdir -p "$OUT"
 
-if [[ ! -f /usr/include/quickfix/Session.h ]] || ! ldconfig -p 2>/dev/null | grep -q 'libquickfix\.so'; then
+# grep without -q reads all of ldconfig's output: with -q it exits at the first match, ldconfig
+# dies of SIGPIPE, and under pipefail an installed library reads as missing.
+if [[ ! -f /usr/include/quickfix/Session.h ]] || ! ldconfig -p 2>/dev/null | grep 'libquickfix\.so' >/dev/null; then
     echo "libquickfix-dev is not installed (Scripts/install-deps.sh installs it)" >&2
     exit 3
 fi

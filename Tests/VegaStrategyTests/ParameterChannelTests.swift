@@ -1,3 +1,4 @@
+import Logging
 import Foundation
 import Synchronization
 import Testing
@@ -60,7 +61,10 @@ struct Probe: StrategyParameters {
     }
 
     @Test func lanePollingWhileAControlThreadPublishesNeverSeesATornOrOlderValue() throws {
-        let channel = try ParameterChannel(Probe(0))
+        // 100,000 publications: keep their info lines out of the test log.
+        var quiet = Logger(label: "vega.strategy.parameters.test")
+        quiet.logLevel = .error
+        let channel = try ParameterChannel(Probe(0), logger: quiet)
         let last: Int64 = 100_000
         let stop = Atomic<Bool>(false)
         let writer = Thread {
