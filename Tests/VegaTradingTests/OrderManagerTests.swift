@@ -97,6 +97,23 @@ struct OrderManagerTests {
         #expect(oms.apply(ExecutionReport(kind: .replaceAck, orderID: OrderID(1)), now: 0) == .duplicate)
     }
 
+    /// Found by the property test in CI: fills during PendingReplace that reach the replacement's
+    /// quantity used to trap (leaves = new quantity − cum underflowed) when the ack came.
+    @Test func aReplaceOvertakenByFillsCompletesAsFilledInsteadOfTrapping() {
+        var oms = OrderManager(capacity: smallCapacity)
+        _ = oms.register(newOrder(1, price: 100, qty: 100), now: 0)
+        _ = oms.apply(ack(1), now: 0)
+        _ = oms.apply(fill(1, exec: 1, qty: 10, price: 100), now: 0)
+        #expect(oms.requestReplace(OrderID(1), newID: OrderID(2), price: px(100), quantity: Quantity(40), now: 0)
+                == .applied(from: .partiallyFilled, to: .pendingReplace))
+        // The original keeps filling while the reduction is in flight: 60 filled in all.
+        #expect(oms.apply(fill(1, exec: 2, qty: 50, price: 100), now: 0) == .applied(from: .pendingReplace, to: .pendingReplace))
+        #expect(oms.apply(ExecutionReport(kind: .replaceAck, orderID: OrderID(1)), now: 0) == .applied(from: .pendingReplace, to: .filled))
+        #expect(oms.finishedState(OrderID(2)) == .filled)
+        #expect(oms.order(OrderID(2)) == nil)
+        #expect(oms.total.buyQuantity == 0 && oms.total.orders == 0)
+    }
+
     @Test func replaceRejectRestoresTheOriginalAndFreesTheNewID() {
         var oms = OrderManager(capacity: smallCapacity)
         _ = oms.register(newOrder(1, qty: 100), now: 0)

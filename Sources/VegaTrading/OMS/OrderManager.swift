@@ -332,8 +332,8 @@ extension OrderManager {
             return .applied(from: from, to: to)
         case .replaceAck:
             guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
-            completeReplace(slot: slot, now: now)
-            return .applied(from: from, to: .replaced)
+            let to = completeReplace(slot: slot, now: now)
+            return .applied(from: from, to: to)
         case .replaceReject:
             guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
             _ = index.remove(o.pendingID.rawValue)
@@ -392,8 +392,13 @@ extension OrderManager {
         return .applied(from: from, to: u.state)
     }
 
+    /// Moves the order to its replacement. Fills that arrived while the replace was pending may
+    /// already cover the new quantity: then the replacement is born filled (order quantity = the
+    /// quantity filled, nothing left), as a venue treats a reduction to or below CumQty.
+    /// - Returns: the replacement's state (`.filled` in that case, else `.replaced` is reported
+    ///   for the original and the replacement carries on in the working state).
     @inlinable
-    mutating func completeReplace(slot: Int, now: UInt64) {
+    mutating func completeReplace(slot: Int, now: UInt64) -> OrderState {
         let o = orders[slot]
         removeExposure(o)
         _ = index.remove(o.id.rawValue)
@@ -402,15 +407,21 @@ extension OrderManager {
         u.replacesID = o.id
         u.id = o.pendingID
         u.price = o.pendingPrice
-        u.orderQuantity = o.pendingQuantity
-        u.leavesQuantity = o.pendingQuantity - o.cumulativeQuantity
+        let filledAlready = o.pendingQuantity <= o.cumulativeQuantity
+        u.orderQuantity = filledAlready ? o.cumulativeQuantity : o.pendingQuantity
+        u.leavesQuantity = filledAlready ? .zero : o.pendingQuantity - o.cumulativeQuantity
         u.pendingID = OrderID(0)
         u.pendingQuantity = .zero
         u.pendingPrice = .zero
         u.state = o.workingState
         u.updatedAt = now
         orders[slot] = u
-        addExposure(u, sign: 1)
+        addExposure(u, sign: 1)  // zero leaves too: keeps the order count balanced for finish
+        if filledAlready {
+            finish(slot: slot, state: .filled, now: now)
+            return .filled
+        }
+        return .replaced
     }
 }
 
