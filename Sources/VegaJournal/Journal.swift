@@ -194,7 +194,7 @@ public final class Journal: @unchecked Sendable {
     }
 
     private func finish() {
-        do throws(JournalError) { try state.close(journal: self) } catch { fail(error) }
+        do throws(JournalError) { try state.closeSegment(journal: self) } catch { fail(error) }
         published(written: state.nextSequence - 1)
     }
 

@@ -91,19 +91,19 @@ struct SegmentScanner {
         if length == 0 {
             // Zero length: end of data, unless a torn record left bytes behind (power loss).
             let tail = nonZeroTail(from: offset)
-            return tail == 0 ? .end : classify("record length 0 with data after it", tailBytes: tail)
+            return tail == 0 ? .end : classify("record length 0 with data after it")
         }
         guard length >= JournalFormat.recordHeaderSize, length % 8 == 0, offset + length <= size else {
-            return classify("record length \(length) is out of range (file has \(size - offset) bytes left)", tailBytes: size - offset)
+            return classify("record length \(length) is out of range (file has \(size - offset) bytes left)")
         }
         let payloadLength = Int(UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 12, as: UInt32.self)))
         guard JournalFormat.recordLength(payloadLength: payloadLength) == length else {
-            return classify("payload length \(payloadLength) disagrees with record length \(length)", tailBytes: size - offset)
+            return classify("payload length \(payloadLength) disagrees with record length \(length)")
         }
         let crc = UInt32(littleEndian: p.loadUnaligned(fromByteOffset: 4, as: UInt32.self))
         let computed = JournalFormat.recordCRC(header: p, payload: p + JournalFormat.recordHeaderSize, payloadLength: payloadLength)
         guard crc == computed else {
-            return classify("CRC32C 0x\(String(crc, radix: 16)) != computed 0x\(String(computed, radix: 16))", tailBytes: size - offset)
+            return classify("CRC32C 0x\(String(crc, radix: 16)) != computed 0x\(String(computed, radix: 16))")
         }
         let sequence = UInt64(littleEndian: p.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
         guard sequence == expectedSequence else {
@@ -123,7 +123,7 @@ struct SegmentScanner {
 
     /// A bad record whose damage stays within its own extent at the end of the data is a torn
     /// tail (a crash while it was written); anything else is corruption.
-    private func classify(_ reason: String, tailBytes: Int) -> Step {
+    private func classify(_ reason: String) -> Step {
         let lastNonZero = lastNonZeroByte()
         if lastNonZero < offset + recordExtent() {
             return .problem(.tornTail(bytes: max(0, lastNonZero - offset + 1)), offset: offset)

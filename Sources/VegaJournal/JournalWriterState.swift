@@ -175,8 +175,4 @@ struct WriterState {
         segment = nil
         segmentHeader = nil
     }
-
-    mutating func close(journal: Journal) throws(JournalError) {
-        try closeSegment(journal: journal)
-    }
 }

@@ -145,7 +145,6 @@ public struct MatchingEngine {
                         cancelResting(at: i, reason: .selfMatchPrevention, into: &events)
                         events.append(.canceled(reference: reference, token: request.token, firm: request.firm, locate: request.locate,
                                                 side: request.side, quantity: remaining, leaves: 0, wasResting: false, reason: .selfMatchPrevention))
-                        remaining = 0
                         return
                     case .allow:
                         break
@@ -163,7 +162,7 @@ public struct MatchingEngine {
                     resting: VenueParty(reference: resting.reference, token: resting.token, firm: resting.firm, side: resting.side, leaves: leaves),
                     aggressor: VenueParty(reference: reference, token: request.token, firm: request.firm, side: request.side, leaves: remaining)))
                 if leaves == 0 {
-                    unlink(at: i, removeFromIndexes: true)
+                    unlink(at: i)
                 } else {
                     reduce(at: i, by: quantity)
                 }
@@ -200,10 +199,11 @@ public struct MatchingEngine {
             var i = level.head
             while i >= 0 {
                 let o = orders[Int(i)]
-                if o.firm == request.firm && request.selfMatch == .cancelNewest || o.firm == request.firm && request.selfMatch == .cancelBoth {
+                let ownOrder = o.firm == request.firm
+                if ownOrder && (request.selfMatch == .cancelNewest || request.selfMatch == .cancelBoth) {
                     return UInt32(min(total, UInt64(UInt32.max)))
                 }
-                if !(o.firm == request.firm && request.selfMatch == .cancelOldest) { total += UInt64(o.quantity) }
+                if !(ownOrder && request.selfMatch == .cancelOldest) { total += UInt64(o.quantity) }
                 if total >= UInt64(request.quantity) { return request.quantity }
                 i = o.next
             }
@@ -280,7 +280,7 @@ public struct MatchingEngine {
                                     firm: firm, locate: o.locate, side: o.side, price: price, quantity: quantity, previousQuantity: o.quantity, keptPriority: true))
             return
         }
-        unlink(at: i, removeFromIndexes: true)
+        unlink(at: i)
         let newReference = nextReference
         nextReference += 1
         events.append(.replaced(oldReference: reference, newReference: newReference, token: newToken, previousToken: previousToken,
@@ -412,13 +412,13 @@ public struct MatchingEngine {
 
     private mutating func cancelResting(at i: Int32, reason: VenueCancelReason, into events: inout [VenueEvent]) {
         let o = orders[Int(i)]
-        unlink(at: i, removeFromIndexes: true)
+        unlink(at: i)
         events.append(.canceled(reference: o.reference, token: o.token, firm: o.firm, locate: o.locate, side: o.side,
                                 quantity: o.quantity, leaves: 0, wasResting: true, reason: reason))
     }
 
     /// Takes order `i` off its level (removing the level when it empties) and frees its slot.
-    private mutating func unlink(at i: Int32, removeFromIndexes: Bool) {
+    private mutating func unlink(at i: Int32) {
         let o = orders[Int(i)]
         let key = sideKey(o.side)
         let (pos, _) = levelPosition(instruments[o.locate]![keyPath: key], side: o.side, price: o.price)
@@ -434,10 +434,8 @@ public struct MatchingEngine {
         } else {
             instruments[o.locate]![keyPath: key][pos] = level
         }
-        if removeFromIndexes {
-            byReference[o.reference] = nil
-            byToken[FirmToken(firm: o.firm, token: o.token)] = nil
-        }
+        byReference[o.reference] = nil
+        byToken[FirmToken(firm: o.firm, token: o.token)] = nil
         orders[Int(i)].previous = -1
         orders[Int(i)].next = -1
         free.append(i)

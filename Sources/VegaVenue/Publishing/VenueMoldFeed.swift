@@ -14,6 +14,8 @@ public final class VenueMoldFeed: ITCHMessageSink {
     public let maximumPacket: Int
     private let transmit: (UnsafeRawBufferPointer) -> Void
     private let buffer: UnsafeMutableRawBufferPointer
+    /// Heartbeats, end of session and re-request answers are built here (allocated once).
+    private let control: UnsafeMutableRawBufferPointer
     private var encoder: MoldUDP64Encoder
     /// Every message sent, by sequence number, for re-requests.
     public var requestServer: MoldUDP64RequestServer
@@ -32,12 +34,16 @@ public final class VenueMoldFeed: ITCHMessageSink {
         self.maximumPacket = maximumPacket
         self.transmit = transmit
         buffer = .allocate(byteCount: maximumPacket, alignment: 8)
+        control = .allocate(byteCount: maximumPacket, alignment: 8)
         nextSequence = 1
         encoder = MoldUDP64Encoder(into: buffer, session: session, sequence: 1)
         requestServer = MoldUDP64RequestServer(session: session, capacity: retained, slotBytes: 64, maxPayload: maximumPacket)
     }
 
-    deinit { buffer.deallocate() }
+    deinit {
+        buffer.deallocate()
+        control.deallocate()
+    }
 
     public func write(message: UnsafeRawBufferPointer) throws(ITCHGeneratorError) {
         precondition(!endedSession, "message after the end of the MoldUDP64 session")
@@ -64,10 +70,8 @@ public final class VenueMoldFeed: ITCHMessageSink {
     /// idle, as NASDAQ does, so listeners can tell a quiet feed from a dead one).
     public func heartbeat() {
         flush()
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: MoldUDP64.headerLength, alignment: 8)
-        defer { scratch.deallocate() }
-        let n = MoldUDP64Encoder.heartbeat(into: scratch, session: session, nextSequence: nextSequence)
-        transmit(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+        let n = MoldUDP64Encoder.heartbeat(into: control, session: session, nextSequence: nextSequence)
+        transmit(UnsafeRawBufferPointer(rebasing: control[0..<n]))
         heartbeatsSent += 1
     }
 
@@ -75,19 +79,15 @@ public final class VenueMoldFeed: ITCHMessageSink {
     public func finish() throws(ITCHGeneratorError) {
         guard !endedSession else { return }
         flush()
-        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: MoldUDP64.headerLength, alignment: 8)
-        defer { scratch.deallocate() }
-        let n = MoldUDP64Encoder.endOfSession(into: scratch, session: session, nextSequence: nextSequence)
-        transmit(UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
+        let n = MoldUDP64Encoder.endOfSession(into: control, session: session, nextSequence: nextSequence)
+        transmit(UnsafeRawBufferPointer(rebasing: control[0..<n]))
         endedSession = true
     }
 
     /// Answers one re-request datagram; returns the answer packet's bytes through `reply`.
     public func answer(request: UnsafeRawBufferPointer, reply: (UnsafeRawBufferPointer) -> Void) -> MoldUDP64RequestServer.Answer {
-        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: maximumPacket, alignment: 8)
-        defer { out.deallocate() }
-        let answer = requestServer.answer(request: request, into: out)
-        if case .packet(let length, _, _) = answer { reply(UnsafeRawBufferPointer(rebasing: out[0..<length])) }
+        let answer = requestServer.answer(request: request, into: control)
+        if case .packet(let length, _, _) = answer { reply(UnsafeRawBufferPointer(rebasing: control[0..<length])) }
         return answer
     }
 }
