@@ -31,6 +31,8 @@ let package = Package(
         .library(name: "VegaStrategy", targets: ["VegaStrategy"]),
         .library(name: "VegaJournal", targets: ["VegaJournal"]),
         .library(name: "VegaVenue", targets: ["VegaVenue"]),
+        .library(name: "VegaTelemetry", targets: ["VegaTelemetry"]),
+        .library(name: "VegaEngine", targets: ["VegaEngine"]),
     ],
     traits: [
         .trait(name: "EfVi", description: "Build the Solarflare ef_vi backend (needs the Onload SDK: etherfabric/*.h and libciul1)."),
@@ -43,6 +45,11 @@ let package = Package(
         .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // MARK: C shims — kernel headers only, always built.
@@ -133,18 +140,53 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
-        // The venue simulator: price-time matching, ITCH/MoldUDP64 publication, OUCH/FIX acceptors.
+        // The venue simulator: price-time matching, ITCH/MoldUDP64 publication, OUCH/FIX acceptors
+        // (Matching/, Publishing/, Flow/, Gateways/), and the venue as a service over sockets or
+        // HardwareSim links (Service/).
         .target(
             name: "VegaVenue",
             dependencies: [
-                "VegaCore", "VegaMarketData", "VegaOrderEntry",
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        // Latency profiler (stage stamps, TSC, HDR histograms, plots) and metrics (swift-metrics
+        // with a Prometheus endpoint). Fed from the lane through rings; never on the lane itself.
+        .target(
+            name: "VegaTelemetry",
+            dependencies: [
+                "VegaCore", "CVegaSys", "CVegaTime",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        // The engine: lanes wiring feeds, books, strategies, risk, OMS and order entry; the TOML
+        // configuration (Configuration/); start/stop (swift-service-lifecycle); the demo.
+        .target(
+            name: "VegaEngine",
+            dependencies: [
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaTrading",
+                "VegaStrategy", "VegaJournal", "VegaVenue", "VegaTelemetry", "CVegaSys",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings),
         .executableTarget(
             name: "vega",
             dependencies: [
                 "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaJournal", "VegaOrderEntry",
+                "VegaTrading", "VegaStrategy", "VegaVenue", "VegaTelemetry", "VegaEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -195,7 +237,27 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaVenueTests",
-            dependencies: ["VegaCore", "VegaMarketData", "VegaOrderEntry", "VegaVenue"],
+            dependencies: [
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaVenue",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaTelemetryTests",
+            dependencies: [
+                "VegaCore", "VegaTelemetry",
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings),
+        .testTarget(
+            name: "VegaEngineTests",
+            dependencies: [
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaTrading",
+                "VegaStrategy", "VegaJournal", "VegaVenue", "VegaTelemetry", "VegaEngine",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",

@@ -1,0 +1,2 @@
+// The engine; see Package.swift.
+import VegaCore

@@ -1,0 +1,2 @@
+// The latency profiler and metrics; see Package.swift.
+import VegaCore
