@@ -39,8 +39,8 @@ public struct VenueFIXGateway {
         public var cancelRequests: UInt64 = 0
         public var replaceRequests: UInt64 = 0
         public var statusRequests: UInt64 = 0
-        /// Application messages of a type the venue does not take (answered by the session
-        /// layer's BusinessMessageReject before they reach here, or ignored).
+        /// Application messages of a type the venue does not take from clients (answered with
+        /// BusinessMessageReject 380=3).
         public var unsupported: UInt64 = 0
         public var executionReports: UInt64 = 0
         public var orderRejects: UInt64 = 0
@@ -97,8 +97,9 @@ public struct VenueFIXGateway {
     }
 
     public let firm: UInt32
-    /// Prices must be multiples of this (Price4; 0.01 by default, Reg NMS's penny for stocks ≥ $1).
-    public let tickSize: Price4
+    /// Prices must be multiples of the instrument's tick (Price4; 0.01 when not listed: Reg
+    /// NMS's penny for stocks ≥ $1).
+    public let tickSizes: [UInt16: Price4]
     public private(set) var counters = Counters()
     private let locateBySymbol: [String: UInt16]
     private var orders: [Order] = []
@@ -112,11 +113,11 @@ public struct VenueFIXGateway {
     /// - Parameters:
     ///   - firm: the firm this session trades as (self-match prevention groups by it).
     ///   - symbols: the venue's instruments (locate → ticker as the firm writes it in Symbol 55).
-    ///   - tickSize: the price increment; must be positive.
-    public init(firm: UInt32, symbols: [UInt16: String], tickSize: Price4 = Price4(rawValue: 100)) {
-        precondition(tickSize.rawValue > 0, "tick size must be positive")
+    ///   - ticks: each instrument's price increment (positive; 0.01 for instruments not listed).
+    public init(firm: UInt32, symbols: [UInt16: String], ticks: [UInt16: Price4] = [:]) {
+        precondition(ticks.values.allSatisfy { $0.rawValue > 0 }, "tick sizes must be positive")
         self.firm = firm
-        self.tickSize = tickSize
+        self.tickSizes = ticks
         var bySymbol: [String: UInt16] = [:]
         for (locate, symbol) in symbols { bySymbol[symbol] = locate }
         locateBySymbol = bySymbol
@@ -147,8 +148,13 @@ public struct VenueFIXGateway {
             counters.statusRequests += 1
             return status(message, now: now)
         default:
+            // An application message a venue does not take from a client (an ExecutionReport,
+            // a BusinessMessageReject…): say so, as the session layer does for unknown types.
             counters.unsupported += 1
-            return []
+            return [FIXOutgoingMessage(.businessMessageReject, [
+                (45, String(message.seqNum)), (372, message[35] ?? "?"), (380, "3"),
+                (58, "the venue does not accept MsgType \(message[35] ?? "?") from clients"),
+            ])]
         }
     }
 
@@ -157,8 +163,9 @@ public struct VenueFIXGateway {
         return nextToken
     }
 
-    /// A limit price from tag 44: present, parseable at 4 decimals, positive, on the tick.
-    private func limitPrice(_ m: FIXMessage) -> Result<Price4, Refusal> {
+    /// A limit price from tag 44: present, parseable at 4 decimals, positive, on `locate`'s tick.
+    private func limitPrice(_ m: FIXMessage, locate: UInt16) -> Result<Price4, Refusal> {
+        let tickSize = tickSizes[locate] ?? Price4(rawValue: 100)
         guard let text = m[44] else { return .failure(Refusal(ordRej: 99, cxlRej: 99, "Price (44) is required for a limit order")) }
         let parsed = m.withView { $0.price(44, as: Price4.self) }
         guard let price = parsed else {
@@ -229,7 +236,7 @@ public struct VenueFIXGateway {
         case UInt8(ascii: "1"):
             if timeInForce == .day { return refuse(11, "a market order must be IOC (59=3) or FOK (59=4): it cannot rest") }
         case UInt8(ascii: "2"):
-            switch limitPrice(m) {
+            switch limitPrice(m, locate: order.locate) {
             case .success(let p): order.price = p
             case .failure(let r): return refuse(r.ordRej, r.text)
             }
@@ -300,7 +307,7 @@ public struct VenueFIXGateway {
                 return reject(99, "only limit orders can be replaced, as limit orders (OrdType 2)")
             }
             let price: Price4
-            switch limitPrice(m) {
+            switch limitPrice(m, locate: o.locate) {
             case .success(let p): price = p
             case .failure(let r): return reject(r.cxlRej, r.text)
             }

@@ -199,6 +199,15 @@ struct VenueFIXGatewayTests {
         #expect(unknown.map { $0.vfgPick([37, 150, 39]) } == ["37=NONE 150=I 39=8"])
     }
 
+    @Test("an application message a venue does not take from a client gets BusinessMessageReject 380=3")
+    func unsupportedMessage() {
+        var v = VFGVenue()
+        v.send(1, "8", "37=X|17=E|150=0|39=0|55=VGA|54=1|151=0|14=0|6=0|")
+        let r = v.take(1)
+        #expect(r.map(\.msgType) == [.businessMessageReject] && r.first?.vfgPick([45, 372, 380]) == "45=2 372=8 380=3")
+        #expect(v.gateways[1]!.counters.unsupported == 1 && v.engine.accepted == 0)
+    }
+
     @Test("every message the gateway sends passes the FIX 4.4 dictionary (what QuickFIX validates with)")
     func repliesValidate() {
         var v = VFGVenue()
@@ -214,6 +223,7 @@ struct VenueFIXGatewayTests {
             (1, "F", "41=A2|11=A5|55=VGA|54=1|\(Self.t)38=500|"),
             (1, "D", "11=R|55=NOPE|54=1|\(Self.t)38=100|40=2|44=100|"),
             (2, "D", "11=I|55=VGA|54=1|\(Self.t)38=10|40=1|59=3|"),
+            (2, "8", "37=X|17=E|150=0|39=0|55=VGA|54=1|151=0|14=0|6=0|"),
         ]
         for (firm, type, body) in script {
             v.send(firm, type, body)
