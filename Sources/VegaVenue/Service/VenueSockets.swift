@@ -1,3 +1,4 @@
+import CVegaNet
 import Glibc
 import VegaHardware
 

@@ -41,7 +41,8 @@ final class VSTProcess: @unchecked Sendable {
                 }
                 var buffer = partial[prefix] ?? []
                 for byte in data {
-                    if byte == UInt8(ascii: "\n") {
+                    // "\r" ends a line too: dumpcap rewrites its "Packets: N" count in place.
+                    if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
                         collected.append(prefix + String(decoding: buffer, as: UTF8.self))
                         buffer.removeAll(keepingCapacity: true)
                     } else {

@@ -8,7 +8,7 @@ import VegaVenue
 /// Wireshark's own MoldUDP64 and SoupBinTCP dissectors (tshark 4.0, Debian) reading a dumpcap
 /// capture of the venue's traffic on `lo` while OUCH firms trade. Field names from
 /// `tshark -G fields`: moldudp64.session / .sequence / .count; soupbintcp.packet_type /
-/// .packet_length / .seq_num.
+/// .packet_length (the packet type prints quoted, `'S'`).
 @Suite("tshark decodes the venue's traffic", .serialized)
 struct VenueServiceTsharkTests {
     @Test("every MoldUDP64 packet and every SoupBinTCP packet tshark dissects agrees with what the venue sent",
@@ -33,11 +33,21 @@ struct VenueServiceTsharkTests {
         let capture = dir.path + "/venue.pcap"
         // The test process blocks SIGTERM in its threads and children inherit the mask: unblock
         // it for dumpcap, or it could never be told to finish the file.
+        // A probe port in the filter: dumpcap says "Capturing on" before its filter is live, so the
+        // test sends probes there until dumpcap's packet count ("Packets: N") shows one arrived.
+        let probeReceiver = try UDPSocketQueue(.init(bind: IPv4Endpoint("127.0.0.1:0"), timestamping: .none))
+        var probe = try UDPSocketQueue(.init(bind: IPv4Endpoint("127.0.0.1:0"), destination: IPv4Endpoint("127.0.0.1:\(probeReceiver.localPort)"),
+                                             timestamping: .none))
         let dump = try VSTProcess("/usr/bin/python3", [
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])",
-            dumpcap, "-q", "-i", "lo", "-f", "udp port \(group.port) or tcp port \(ouchPort)", "-w", capture,
+            dumpcap, "-i", "lo", "-f", "udp port \(group.port) or tcp port \(ouchPort) or udp port \(probeReceiver.localPort)", "-w", capture,
         ])
-        let capturing = await dump.wait(seconds: 60) { $0.contains { $0.contains("Capturing on") } }
+        var capturing = false
+        for _ in 0..<1_200 where dump.process.isRunning {
+            _ = [UInt8](repeating: 0x50, count: 8).withUnsafeBytes { try? probe.transmit($0) }
+            capturing = await dump.wait(seconds: 0.05) { $0.contains { $0.contains("Packets: ") } }
+            if capturing { break }
+        }
         guard capturing, dump.process.isRunning else {
             _ = await dump.stop()
             await service.stop()
@@ -56,12 +66,19 @@ struct VenueServiceTsharkTests {
             seller.send { OUCHEnterOrder(userRefNum: UInt32(200 + i), side: .sell, quantity: 100, symbol: i % 3 == 0 ? vga : zvzzt,
                                          price: Price4(rawValue: 500_000)).encode(into: $0) }
         }
-        #expect(await vstWaitAsync { f1.step(); f2.step(); raw.poll(); return f1.replies.count + f2.replies.count >= 80 })
+        // Every order reached the venue and every reply it sent reached its firm.
+        #expect(await vstWaitAsync {
+            f1.step(); f2.step(); raw.poll()
+            let s = service.statistics("TSHK")!.node
+            return s.ouchMessages == 40 && s.ouchReplies == UInt64(f1.replies.count + f2.replies.count)
+        })
         await service.stop()
         #expect(await vstWaitAsync { f1.step(); f2.step(); raw.poll(); return f1.client.endOfSession && f2.client.endOfSession && raw.packets.last?.count == 0xFFFF })
         // Let dumpcap see the last packets before it is told to stop (a generous bound, then it flushes on SIGTERM).
-        try? await Task.sleep(nanoseconds: 300_000_000)
-        _ = await dump.stop()
+        try? await Task.sleep(nanoseconds: 500_000_000)
+        let dumpStatus = await dump.stop()
+        let size = (try? FileManager.default.attributesOfItem(atPath: capture)[.size] as? Int) ?? -1
+        #expect(dumpStatus == 0 && size > 24, "dumpcap exit \(String(describing: dumpStatus)), capture \(size) bytes\n\(dump.transcript)")
 
         // MoldUDP64: tshark's session/sequence/count of every datagram equal what the listener got.
         let md = try await VSTProcess.run(tshark, [
@@ -70,8 +87,7 @@ struct VenueServiceTsharkTests {
         ])
         try #require(md.status == 0, "tshark failed: \(md.stderr)")
         let sent = raw.packets.map { "\($0.session)\t\($0.sequence)\t\($0.count)" }
-        #expect(sent.count > 5 && raw.packets.contains { $0.count == 0 } && raw.packets.last?.count == 0xFFFF,
-                "data packets, heartbeats and the end of session were sent")
+        #expect(sent.count > 3 && raw.packets.last?.count == 0xFFFF, "data packets and the end of session were sent")
         #expect(md.lines == sent, "tshark:\n\(md.lines.joined(separator: "\n"))\nvenue:\n\(sent.joined(separator: "\n"))")
 
         // SoupBinTCP, venue → firm: Login Accepted, Sequenced Data carrying each OUCH reply (length
@@ -88,7 +104,8 @@ struct VenueServiceTsharkTests {
             try #require(f.count == 3, "tshark line: \(line)")
             let types = f[1].split(separator: ","), lengths = f[2].split(separator: ",")
             try #require(types.count == lengths.count, "tshark line: \(line)")
-            for (t, l) in zip(types, lengths) { byPort[f[0], default: []].append((String(t), Int(l) ?? -1)) }
+            // FT_CHAR prints quoted: 'S'.
+            for (t, l) in zip(types, lengths) { byPort[f[0], default: []].append((t.filter { $0 != "'" }, Int(l) ?? -1)) }
         }
         #expect(byPort.count == 2, "two firm connections: \(byPort.keys)")
         let firmsSeen = [f1, f2].map { firm in firm.replyLengths }
