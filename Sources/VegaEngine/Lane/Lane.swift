@@ -66,6 +66,11 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
         timerInterval = setup.timerInterval
         nextTimer = now
         driverCounters = LaneDriverCounters()
+        if let journal {
+            _ = Array(LaneJournalCodec.startAnnotation.utf8).withUnsafeBytes {
+                journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0)
+            }
+        }
     }
 
     deinit {
@@ -179,6 +184,26 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             feeds[v].poll(now: now, output: &core)
         }
         core.handleTimer(now: now)
+        flush(now: now)
+    }
+
+    /// The graceful stop's first step: cancel every working order. An input like the others
+    /// (journaled as an annotation `cancel-all`, so replay repeats it). Returns the cancels sent.
+    @discardableResult
+    public mutating func cancelAll(now: UInt64) -> Int {
+        if let journal {
+            _ = Array(LaneJournalCodec.cancelAllAnnotation.utf8).withUnsafeBytes {
+                journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0)
+            }
+        }
+        let n = core.cancelAll(now: now)
+        flush(now: now)
+        return n
+    }
+
+    /// Logs out of every venue session and hands the Logout Requests to the queues.
+    public mutating func logout(now: UInt64) {
+        core.logout(now: now)
         flush(now: now)
     }
 

@@ -554,6 +554,12 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         return n
     }
 
+    /// Sends a Logout Request on every venue session (they close).
+    public mutating func logout(now: UInt64) {
+        self.now = now
+        for v in 0..<venueCount { sessions[v].soup.logout(now: now) { _ in } }
+    }
+
     // MARK: output for the driver
 
     /// The bytes waiting for venue `venue`'s connection.

@@ -64,9 +64,14 @@ public struct OutputHash: Sendable, Equatable, CustomStringConvertible {
 
     /// Adds one decision: the intent's bytes and the verdict's code.
     public mutating func addDecision(_ intent: OrderIntent, result: SubmitResult) {
+        addDecision(intent, code: LaneJournalCodec.resultCode(result))
+    }
+
+    /// Adds one decision by its journaled form (the intent and ``LaneJournalCodec/resultCode(_:)``).
+    public mutating func addDecision(_ intent: OrderIntent, code: UInt16) {
         mix(0xD1)
         mix(value: intent)
-        mix(value: LaneJournalCodec.resultCode(result))
+        mix(value: code)
         decisions &+= 1
     }
 
@@ -108,6 +113,12 @@ public struct HashingLaneTap: LaneTap {
 /// `orderEntryOutbound` (message header, then the SoupBinTCP packet). Timestamps are lane
 /// monotonic ns: the `now` the lane used.
 public enum LaneJournalCodec {
+    /// The annotation a lane journals when it cancels everything at a graceful stop.
+    public static let cancelAllAnnotation = "vega.lane.cancel-all"
+    /// The annotation a lane journals when it is built; its timestamp is the `now` it was built
+    /// with (sessions and risk start their clocks there), which replay needs.
+    public static let startAnnotation = "vega.lane.start"
+
     /// 0 send; 1 risk reject (reason in the next byte); 2 OMS reject.
     @inlinable
     public static func resultCode(_ r: SubmitResult) -> UInt16 {
