@@ -18,6 +18,8 @@ public struct VenueBackgroundFlow {
         /// Starting fair price per instrument (Price(4)); instruments not listed start at 100.00.
         public var startPrices: [UInt16: Price4] = [:]
         public var tick: Int64 = 100  // $0.01 in Price(4)
+        /// Tick per instrument (Price(4)); instruments not listed use `tick`.
+        public var ticks: [UInt16: Int64] = [:]
         /// How far from the fair price passive orders are placed, in ticks (uniform 0…this).
         public var depthTicks: Int64 = 10
         /// Random-walk step of the fair price per action, in ticks (−1, 0 or +1 with this chance).
@@ -75,8 +77,9 @@ public struct VenueBackgroundFlow {
     /// Performs one participant action on `engine`, appending the engine's events to `events`.
     @discardableResult
     public mutating func step(_ engine: inout MatchingEngine, into events: inout [VenueEvent]) -> Action {
-        let c = configuration
+        var c = configuration
         let locate = locates[Int(below(UInt64(locates.count)))]
+        c.tick = c.ticks[locate] ?? c.tick
         if Double(below(1_000_000)) / 1_000_000 < c.driftProbability {
             fair[locate]! += (below(2) == 0 ? -1 : 1) * c.tick
             fair[locate] = max(fair[locate]!, c.tick * 10)
