@@ -115,7 +115,10 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             }
             do {
                 let n = try orderEntry[v].receive(into: &batch)
-                for i in 0..<n { handleOrderEntry(venue: v, bytes: batch[i].bytes, now: now) }
+                for i in 0..<n {
+                    driverCounters.orderEntryFrames &+= 1
+                    handleOrderEntry(venue: v, bytes: batch[i].bytes, now: now)
+                }
                 frames &+= n
             } catch {
                 driverCounters.receiveErrors &+= 1
@@ -245,6 +248,8 @@ public struct LaneDriverCounters: Sendable, Equatable {
     public var receiveErrors: UInt64 = 0
     public var transmitErrors: UInt64 = 0
     public var requestsSent: UInt64 = 0
+    /// Frames received on the order-entry queues.
+    public var orderEntryFrames: UInt64 = 0
     /// Inputs the journal ring had no room for (the writer fell behind): replay of this run is
     /// no longer exact, and the report says so.
     public var journalOverflows: UInt64 = 0
