@@ -109,6 +109,8 @@ struct ConfigurationParser {
     /// Reports a reference to a name that is not defined (with the nearest defined one).
     func unknownName(_ name: String, at path: String, kind: String, known: [String]) {
         if brokenNames.contains(kind + ":" + name) { return }
+        // Names defined with problems of their own are still names the user wrote: list them too.
+        let known = known + brokenNames.filter { $0.hasPrefix(kind + ":") }.map { String($0.dropFirst(kind.count + 1)) }.sorted()
         let suggestion = ConfigurationTable.nearest(name, in: known)
         diagnostics.report(
             path, "\(ConfigurationTable.quoted(name)) is not \(kind)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""),
