@@ -141,6 +141,18 @@ let package = Package(
             ],
             path: "Benchmarks/FIXBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The venue simulator's matching engine: orders/s and per-order latency for a mix of adds,
+        // cancels and marketable orders on a pre-filled book; mallocs reported.
+        .executableTarget(
+            name: "VenueBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaCore", package: "Vega"),
+                .product(name: "VegaVenue", package: "Vega"),
+                "CITCHFraming", "MarketDataBenchSupport",
+            ],
+            path: "Benchmarks/VenueBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [

@@ -33,10 +33,9 @@ extension ConfigurationParser {
         if let t = r.table("account_defaults", keys: Self.accountLimitKeys) {
             limits.accountDefaults = accountLimits(t, base: AccountLimits())
         }
-        if let overrides = r.table("instruments", keys: []) {
-            // Keys are symbols, not schema keys: open the table without the unknown-key check.
-            let named = ConfigurationTable(overrides.table, path: overrides.path, keys: overrides.table.keys, diagnostics: diagnostics)
-            for (symbol, t) in named.namedTables(keys: Self.instrumentLimitKeys) {
+        // Keyed by symbol / account name, not schema keys: opened without the unknown-key check.
+        if let overrides = r.table("instruments", keys: nil) {
+            for (symbol, t) in overrides.namedTables(keys: Self.instrumentLimitKeys) {
                 let l = instrumentLimits(t, base: limits.instrumentDefaults)
                 guard let instrument = instrumentsBySymbol[symbol] else {
                     unknownName(symbol, at: t.path, kind: "an instrument", known: instrumentsBySymbol.keys.sorted())
@@ -45,9 +44,8 @@ extension ConfigurationParser {
                 limits.instruments[instrument.id] = l
             }
         }
-        if let overrides = r.table("accounts", keys: []) {
-            let named = ConfigurationTable(overrides.table, path: overrides.path, keys: overrides.table.keys, diagnostics: diagnostics)
-            for (name, t) in named.namedTables(keys: Self.accountLimitKeys) {
+        if let overrides = r.table("accounts", keys: nil) {
+            for (name, t) in overrides.namedTables(keys: Self.accountLimitKeys) {
                 let l = accountLimits(t, base: limits.accountDefaults)
                 guard let account = accountsByName[name] else {
                     unknownName(name, at: t.path, kind: "an account", known: accountsByName.keys.sorted())

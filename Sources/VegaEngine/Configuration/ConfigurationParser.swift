@@ -21,6 +21,9 @@ struct ConfigurationParser {
     var instrumentsBySymbol: [String: InstrumentConfiguration] = [:]
     var accountsByName: [String: AccountConfiguration] = [:]
     var laneOfInstrument: [String: LaneConfiguration] = [:]
+    /// Venues, instruments and accounts defined with problems (`"a venue:NYSE"`): references to
+    /// them are not reported again — their own errors say what is wrong.
+    var brokenNames: Set<String> = []
 
     init(diagnostics: ConfigurationDiagnostics, host: ConfigurationHost, baseDirectory: String) {
         self.diagnostics = diagnostics
@@ -80,7 +83,10 @@ struct ConfigurationParser {
             let id = t.integer("id", 1...65_535, required: true)
             let uniqueName = unique(name, "name", in: &names, t)
             let uniqueID = unique(id, "id", in: &ids, t)
-            guard let name, let id, uniqueName, uniqueID else { continue }
+            guard let name, let id, uniqueName, uniqueID else {
+                if let name, accountsByName[name] == nil { brokenNames.insert("an account:" + name) }
+                continue
+            }
             let account = AccountConfiguration(name: name, id: AccountID(UInt16(id)))
             accountsByName[name] = account
             out.append(account)
@@ -102,6 +108,9 @@ struct ConfigurationParser {
 
     /// Reports a reference to a name that is not defined (with the nearest defined one).
     func unknownName(_ name: String, at path: String, kind: String, known: [String]) {
+        if brokenNames.contains(kind + ":" + name) { return }
+        // Names defined with problems of their own are still names the user wrote: list them too.
+        let known = known + brokenNames.filter { $0.hasPrefix(kind + ":") }.map { String($0.dropFirst(kind.count + 1)) }.sorted()
         let suggestion = ConfigurationTable.nearest(name, in: known)
         diagnostics.report(
             path, "\(ConfigurationTable.quoted(name)) is not \(kind)" + (suggestion.map { "; did you mean \"\($0)\"?" } ?? ""),
@@ -128,7 +137,10 @@ struct ConfigurationParser {
             let orderEntry = parseOrderEntry(t)
             let fees = parseFees(t)
             let sim = parseSim(t, id: id)
-            guard let name, let id, uniqueName, uniqueID, let feed, let orderEntry else { continue }
+            guard let name, let id, uniqueName, uniqueID, let feed, let orderEntry else {
+                if let name, venuesByName[name] == nil { brokenNames.insert("a venue:" + name) }
+                continue
+            }
             let venue = VenueConfiguration(name: name, id: VenueID(UInt8(id)), wireLatencyNanoseconds: UInt64(latency) * 1_000,
                                            feed: feed, orderEntry: orderEntry, fees: fees, sim: sim)
             venuesByName[name] = venue
@@ -265,7 +277,10 @@ struct ConfigurationParser {
             let uniqueSymbol = unique(symbol, "symbol", in: &symbols, t)
             let uniqueID = unique(id, "id", in: &ids, t)
             guard let symbol, let id, let tick, let reference, let venues, uniqueSymbol, uniqueID,
-                  reference.rawValue % tick.rawValue == 0 else { continue }
+                  reference.rawValue % tick.rawValue == 0 else {
+                if let symbol, instrumentsBySymbol[symbol] == nil { brokenNames.insert("an instrument:" + symbol) }
+                continue
+            }
             let instrument = InstrumentConfiguration(symbol: symbol, id: InstrumentID(UInt32(id)), tick: tick, lot: UInt64(lot),
                                                      referencePrice: reference, venues: venues)
             instrumentsBySymbol[symbol] = instrument

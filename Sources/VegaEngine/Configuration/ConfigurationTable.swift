@@ -32,11 +32,13 @@ struct ConfigurationTable {
     let diagnostics: ConfigurationDiagnostics
 
     /// Opens `table` at `path`; reports every key not in `keys` (with the nearest known key as a
-    /// suggestion when one is close).
-    init(_ table: TOMLTable, path: String, keys: [String], diagnostics: ConfigurationDiagnostics) {
+    /// suggestion when one is close). `keys` nil: any key (a table keyed by names, such as
+    /// `[risk.instruments]`).
+    init(_ table: TOMLTable, path: String, keys: [String]?, diagnostics: ConfigurationDiagnostics) {
         self.table = table
         self.path = path
         self.diagnostics = diagnostics
+        guard let keys else { return }
         for key in table.keys where !keys.contains(key) {
             let suggestion = ConfigurationTable.nearest(key, in: keys)
             diagnostics.report(
@@ -228,8 +230,8 @@ struct ConfigurationTable {
 
     // MARK: Tables
 
-    /// The sub-table `key`, opened with its `keys`.
-    func table(_ key: String, keys: [String], required: Bool = false) -> ConfigurationTable? {
+    /// The sub-table `key`, opened with its `keys` (nil: any key).
+    func table(_ key: String, keys: [String]?, required: Bool = false) -> ConfigurationTable? {
         guard let v = value(key, required: required, allowed: "a table") else { return nil }
         guard v.type == .table, let t = v.table else {
             wrongType(key, v, allowed: "a table ([\(path(key))])")

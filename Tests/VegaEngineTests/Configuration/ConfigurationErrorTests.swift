@@ -115,7 +115,8 @@ struct ConfigurationErrorTests {
     }
 
     @Test func duplicateName() {
-        let e = only(S.replacing("name = \"NYSE\"", with: "name = \"NASDAQ\""))
+        let renamed = S.replacing("name = \"NYSE\"", with: "name = \"NASDAQ\"")
+        let e = only(S.replacing("venues = [\"NASDAQ\", \"NYSE\"]", with: "venues = [\"NASDAQ\"]", in: renamed))
         #expect(e?.keyPath == "venues[1].name")
         #expect(e?.problem == "\"NASDAQ\" is already used by venues[0]")
     }
