@@ -3,13 +3,26 @@ import Foundation
 import VegaCore
 import VegaHardware
 import VegaMarketData
+import VegaEngine
 
-/// `vega replay --pcap FILE`: drive the books from a capture.
+/// `vega replay --pcap FILE`: drive the books from a capture; `vega replay --journal DIR`: replay
+/// an engine's journal through the same lane code and print the hash of what it decided and sent.
 struct ReplayCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
-        abstract: "Drive the order books from a pcap capture of a MoldUDP64 / ITCH 5.0 feed.",
+        abstract: "Replay a pcap capture into the order books, or an engine journal through the lane.",
         discussion: """
+            --journal DIR: rebuilds the lane from the configuration recorded at the head of the journal
+            of `vega demo --journal DIR` or `vega run` and feeds it every recorded input (market-data
+            frames, order-entry bytes, timers, the stop) with the time the live lane used. It prints
+
+              output hash: <hex>
+
+            over every decision (intent and risk verdict) and every outbound OUCH message the replay
+            produced, the same hash of what the journal says the live lane did, and whether they are
+            identical; it exits non-zero when they are not (or the journal is torn or corrupt).
+
+            --pcap FILE:
             Replays FILE (pcap or pcapng, e.g. from `vega capture`) as a packet queue through the same
             MoldUDP64 session, ITCH 5.0 decoder and order books the lane runs live. --pace recorded
             releases each packet when its recorded inter-arrival time has passed; --pace fast (default)
@@ -23,7 +36,10 @@ struct ReplayCommand: ParsableCommand {
             """)
 
     @Option(help: "The capture to replay.")
-    var pcap: String
+    var pcap: String?
+
+    @Option(help: "An engine journal directory to replay through the lane (see above).")
+    var journal: String?
 
     @Option(help: "fast (as fast as possible) or recorded (recorded inter-arrival times).")
     var pace: Pace = .fast
@@ -41,7 +57,18 @@ struct ReplayCommand: ParsableCommand {
         case fast, recorded
     }
 
+    func validate() throws {
+        guard (pcap == nil) != (journal == nil) else {
+            throw ValidationError("give exactly one of --pcap FILE (books from a capture) or --journal DIR (the lane from a journal)")
+        }
+    }
+
     func run() throws {
+        if let journal {
+            try replayJournal(journal)
+            return
+        }
+        guard let pcap else { return }
         var replay: PcapBooks
         do {
             replay = try PcapBooks(
@@ -69,5 +96,31 @@ struct ReplayCommand: ParsableCommand {
         if c.giveUps > 0 { lines.append("  books marked stale: messages were missing from the capture") }
         lines += try FeedBookCommand.describe(replay.feed.output.consumer.sink, topOfBook: topOfBook)
         print(lines.joined(separator: "\n"))
+    }
+}
+
+extension ReplayCommand {
+    func replayJournal(_ directory: String) throws {
+        let laneName = URL(fileURLWithPath: directory).lastPathComponent
+        let result: LaneReplay.Result
+        do {
+            result = try LaneReplay.run(directory: directory) { text in
+                let configuration = try EngineConfiguration.parse(toml: text, file: "\(directory) (journaled configuration)")
+                let plan = try EnginePlan(configuration: configuration, text: text, forReplay: true)
+                guard let lane = plan.lanes.first(where: { $0.setup.name == laneName }) ?? plan.lanes.first else {
+                    throw ValidationError("the journaled configuration has no lane")
+                }
+                return lane.setup
+            }
+        } catch {
+            throw ValidationError("replay \(directory): \(error)")
+        }
+        for p in result.problems { print("journal problem: \(p)") }
+        print("replayed \(result.inputs) inputs (\(result.records) records): \(result.replayed.decisions) decisions, "
+              + "\(result.replayed.outboundMessages) outbound messages")
+        print("journal hash: \(result.journaled.hex) (\(result.journaled.decisions) decisions, \(result.journaled.outboundMessages) outbound messages)")
+        print("match: \(result.matches ? "identical" : "DIFFERENT")")
+        print("output hash: \(result.replayed.hex)")
+        if !result.matches || !result.problems.isEmpty { throw ExitCode.failure }
     }
 }

@@ -8,7 +8,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Run HardwareSim devices as separate processes (for demos, tests and laptops).",
-        subcommands: [SimFPGACommand.self])
+        subcommands: [SimFPGACommand.self, SimHardwareDemoCommand.self])
 }
 
 /// `vega sim fpga`: the FPGA feed handler, simulated. Writes decoded L2 events into the same

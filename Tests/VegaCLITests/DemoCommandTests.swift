@@ -6,7 +6,7 @@ import Testing
 import VegaHardwareSim
 @testable import vega
 
-@Suite("vega sim fpga and vega demo, as the built binary")
+@Suite("vega sim fpga and vega sim hardware-demo, as the built binary")
 struct DemoCommandTests {
     @Test("vega sim fpga writes exactly the seed's event stream into a valid ring file")
     func simFPGAWritesTheSeedsStream() throws {
@@ -40,7 +40,7 @@ struct DemoCommandTests {
 
     @Test("vega demo streams the FPGA ring across processes with nothing torn or missing, and stamps UDP")
     func demoRunsClean() throws {
-        let r = Subprocess.run(try builtVegaBinary(), ["demo", "--no-diag", "--events", "20000", "--rate", "50000", "--udp-count", "200"],
+        let r = Subprocess.run(try builtVegaBinary(), ["sim", "hardware-demo", "--no-diag", "--events", "20000", "--rate", "50000", "--udp-count", "200"],
                                timeoutMilliseconds: 120_000)
         #expect(r.exitStatus == 0, "\(r.output)")
         let last = try #require(r.output.split(separator: "\n").last { $0.hasPrefix("demo: ") })

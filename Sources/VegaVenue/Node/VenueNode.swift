@@ -243,7 +243,8 @@ public final class VenueNode {
     /// A firm connection: returns an ID; bytes the venue sends on it go to `send`; `closed` is
     /// called once when the venue ends the connection (login refused, logout, timeout, protocol
     /// violation, end of session), after the last bytes went to `send`: the transport then
-    /// closes the socket. Not called for ``disconnect(_:)``.
+    /// closes the socket. Not called for ``disconnect(_:)``. The connection's login timer starts
+    /// at the latest `now` the node was given (connect after ``open(now:)``).
     public func connect(send: @escaping (UnsafeRawBufferPointer) -> Void,
                         closed: @escaping (SoupBinTCPDisconnectReason) -> Void = { _ in }) -> VenueConnectionID {
         let id = VenueConnectionID(rawValue: nextConnection)

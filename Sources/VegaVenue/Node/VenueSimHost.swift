@@ -123,8 +123,9 @@ public final class VenueSimHost {
         let now = advanceClock()
         let rings = self.rings
         node.marketDataOutput = { bytes in _ = rings.marketData.writer.inject(bytes) }
-        for i in configuration.firms.indices { connect(i) }
         node.open(now: now)
+        // After open: a connection's login timer starts at the node's present.
+        for i in configuration.firms.indices { connect(i) }
         openedAt = now
         rings.marketData.writer.pump()
         let box = Unmanaged.passRetained(self)

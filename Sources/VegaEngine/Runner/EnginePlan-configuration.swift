@@ -1,0 +1,116 @@
+import VegaCore
+import VegaJournal
+import VegaMarketData
+import VegaStrategy
+import VegaTrading
+import VegaVenue
+
+extension EnginePlan {
+    /// The plan of a validated configuration on the HardwareSim backend: one ``LaneSetup`` per
+    /// `[[lanes]]` entry, one simulated venue per `[[venues]]` entry.
+    ///
+    /// Passwords: a venue's `password_env` names an environment variable (from `host`); a
+    /// simulated venue without one gets a password made for this run, shared by the venue and
+    /// the lane (nothing secret is ever in the file).
+    /// - Throws: ``EngineError`` naming the setting that cannot be run and why.
+    /// - Parameter text: the TOML the configuration was parsed from, journaled so replay can
+    ///   rebuild the lanes (`nil`: not journaled; replay of such a journal is refused).
+    /// - Parameter forReplay: build the lanes only, to replay a journal: passwords are not read
+    ///   (login packets are not part of what replay compares) and no venue is simulated.
+    public init(configuration c: EngineConfiguration, text: String?, host: ConfigurationHost = .current,
+                profileFile: String? = nil, forReplay: Bool = false) throws {
+        guard forReplay || c.engine.backend == .sim else {
+            throw EngineError("\(c.source): engine.backend = \"live\": this build runs the HardwareSim backend only; "
+                              + "the live queues (UDP/TCP sockets, ef_vi, ibverbs) are wired in `vega run` in a later issue — "
+                              + "use backend = \"sim\"")
+        }
+        let venues = c.venues.sorted { $0.id.rawValue < $1.id.rawValue }
+        for (n, v) in venues.enumerated() where Int(v.id.rawValue) != n {
+            throw EngineError("\(c.source): venues: ids must be 0, 1, 2, … (found \(v.name) with id \(v.id.rawValue) at position \(n))")
+        }
+        var passwords: [String: String] = [:]
+        var laneVenues: [LaneSetup.Venue] = []
+        for v in venues {
+            let username = v.orderEntry.username ?? "VEGA\(v.id.rawValue)"
+            var password: String
+            if forReplay {
+                password = "replay"
+            } else if let env = v.orderEntry.passwordEnvironmentVariable {
+                guard let value = host.environment[env] else {
+                    throw EngineError("\(c.source): venues[\(v.id.rawValue)].order_entry.password_env: the environment variable \(env) is not set")
+                }
+                password = value
+            } else {
+                password = String(UInt64.random(in: 0...UInt64.max) % 10_000_000_000)
+            }
+            passwords[v.name] = password
+            laneVenues.append(LaneSetup.Venue(id: v.id, name: v.name, feedSession: v.feed.session, username: username,
+                                              password: password, takeFeePerShare: v.fees.takePerShare,
+                                              makeFeePerShare: v.fees.makePerShare))
+        }
+        func venueID(_ name: String) throws -> VenueID {
+            guard let v = c.venue(named: name) else { throw EngineError("\(c.source): no venue named \(name)") }
+            return v.id
+        }
+        var lanes: [LanePlan] = []
+        for lane in c.lanes {
+            var instruments: [LaneSetup.Instrument] = []
+            for symbol in lane.instruments {
+                guard let i = c.instrument(symbol: symbol), let s = Symbol(symbol) else {
+                    throw EngineError("\(c.source): lane \(lane.name): unknown instrument \(symbol)")
+                }
+                instruments.append(LaneSetup.Instrument(id: i.id, symbol: s, venues: try i.venues.map(venueID)))
+            }
+            var setup = LaneSetup(name: lane.name, venues: laneVenues, instruments: instruments, limits: c.risk,
+                                  capacity: c.tradingCapacity)
+            for s in c.strategies where s.lane == lane.name {
+                switch s.kind {
+                case .marketMaker(let m, let p):
+                    setup.marketMakers.append(LaneSetup.MarketMakerSlot(
+                        strategy: s.id, account: s.account, instrument: m.instrument, venue: m.venue, tickSize: m.tickSize,
+                        vpinBucketVolume: m.vpinBucketVolume, vpinBucketCount: m.vpinBucketCount, parameters: p))
+                    if setup.laneLocate(instrument: m.instrument, venue: m.venue) != m.locate {
+                        throw EngineError("\(c.source): strategy \(s.name): book locate \(m.locate) disagrees with the lane's numbering")
+                    }
+                case .crossVenueArbitrage(let a, let p):
+                    setup.arbitrages.append(LaneSetup.ArbitrageSlot(strategy: s.id, account: s.account, instrument: a.instrument,
+                                                                    first: a.first.venue, second: a.second.venue, parameters: p))
+                }
+            }
+            do { try setup.validate() } catch { throw EngineError("\(c.source): lane \(lane.name): \(error)") }
+            let sleep: UInt64? = switch lane.poll {
+            case .busy: nil
+            case .sleep(let ns): ns
+            }
+            lanes.append(LanePlan(setup: setup, core: lane.core, idleSleepNanoseconds: sleep))
+        }
+        var simulated: [SimulatedVenue] = []
+        for v in venues where !forReplay {
+            guard let sim = v.sim else {
+                throw EngineError("\(c.source): venues[\(v.id.rawValue)] (\(v.name)): backend \"sim\" needs a [venues.sim] section")
+            }
+            var nodeInstruments: [VenueNodeConfiguration.Instrument] = []
+            for i in c.instruments where i.venues.contains(v.name) {
+                guard let s = Symbol(i.symbol) else { continue }
+                nodeInstruments.append(VenueNodeConfiguration.Instrument(locate: UInt16(nodeInstruments.count + 1), symbol: s,
+                                                                         referencePrice: i.referencePrice, tick: i.tick.rawValue))
+            }
+            let username = laneVenues[Int(v.id.rawValue)].username
+            var flow = VenueNodeConfiguration.BackgroundFlow(seed: sim.seed, messagesPerSecond: Double(sim.messageRate))
+            flow.participants = sim.participants
+            let node = VenueNodeConfiguration(
+                name: v.name, marketDataSession: v.feed.session.description, instruments: nodeInstruments,
+                firms: [VenueNodeConfiguration.Firm(username: username, password: passwords[v.name] ?? "", firm: 1)],
+                backgroundFlow: flow)
+            simulated.append(SimulatedVenue(node: node, wireLatencyNanoseconds: v.wireLatencyNanoseconds))
+        }
+        let profiling: LaneProfiling = switch c.telemetry.profile {
+        case .full: .full
+        case .endpoints: .endpoints
+        case .off: .off
+        }
+        self.init(name: c.engine.name, lanes: lanes, venues: simulated, journal: c.journal, configurationText: text,
+                  profiling: profiling, profileFile: profileFile ?? c.telemetry.profileFile,
+                  outlierNanoseconds: c.telemetry.outlierNanoseconds, cancelOnStop: c.engine.cancelOnStop == .all)
+    }
+}

@@ -1,0 +1,17 @@
+import CVegaSys
+
+/// Reads the CPU's time-stamp counter: the clock of the lane's stage stamps.
+///
+/// `rdtsc` (not `rdtscp`): it does not wait for earlier instructions, so a stamp may be taken a
+/// few cycles early — fine for stages hundreds of nanoseconds apart, and half the cost. On
+/// non-x86 hosts it reads `CLOCK_MONOTONIC_RAW` in nanoseconds (calibration then measures a
+/// rate of 10⁹/s).
+///
+/// - Cost: one `rdtsc`, about 51 ns on the project's VMs (a VM exit; a few ns on bare metal) —
+///   see Benchmarks/README.md, TelemetryBenchmarks. No allocation, no lock, no system call.
+/// - Returns: ticks since an arbitrary origin; convert differences with
+///   ``TSCCalibration/nanoseconds(ticks:)`` off the lane.
+@inlinable @inline(__always)
+public func laneTicks() -> UInt64 {
+    vega_rdtsc()
+}

@@ -1,2 +1,0 @@
-// The latency profiler and metrics; see Package.swift.
-import VegaCore

@@ -1,0 +1,113 @@
+import VegaCore
+import VegaEngine
+import VegaHardware
+import VegaMarketData
+import VegaOrderEntry
+import VegaStrategy
+import VegaTrading
+
+/// A packet queue for lane tests: keeps what the lane transmits (allocates: test code).
+struct LaneTestQueue: PacketQueue {
+    var sent: [[UInt8]] = []
+    mutating func receive(into batch: inout RxBatch) throws(HardwareError) -> Int {
+        batch.setCount(0)
+        return 0
+    }
+    mutating func transmit(_ frame: UnsafeRawBufferPointer) throws(HardwareError) -> UInt32 {
+        sent.append(Array(frame))
+        return UInt32(sent.count)
+    }
+    mutating func drainTxTimestamps(into stamps: UnsafeMutableBufferPointer<TxTimestamp>) throws(HardwareError) -> Int { 0 }
+    var info: PacketQueueInfo {
+        PacketQueueInfo(backend: "test", endpoint: "memory", hardwareRxTimestamps: false, softwareRxTimestamps: false,
+                        hardwareTxTimestamps: false, softwareTxTimestamps: false)
+    }
+}
+
+enum LaneTestBytes {
+    static let session = MoldUDP64SessionID("LANETEST01")!
+    static let aapl = Symbol("AAPL")!
+
+    static func setup(arbitrage: Bool = false) -> LaneSetup {
+        var venues = [LaneSetup.Venue(id: VenueID(0), name: "ALPHA", feedSession: session, username: "VEGA01", password: "secret",
+                                      takeFeePerShare: Price4(rawValue: 30), makeFeePerShare: Price4(rawValue: -20))]
+        if arbitrage {
+            venues.append(LaneSetup.Venue(id: VenueID(1), name: "BETA", feedSession: session, username: "VEGA01", password: "secret",
+                                          takeFeePerShare: Price4(rawValue: 30), makeFeePerShare: Price4(rawValue: -20)))
+        }
+        let instrument = LaneSetup.Instrument(id: InstrumentID(1), symbol: aapl, venues: arbitrage ? [VenueID(0), VenueID(1)] : [VenueID(0)])
+        let mm = LaneSetup.MarketMakerSlot(
+            strategy: StrategyID(1), account: AccountID(1), instrument: InstrumentID(1), venue: VenueID(0),
+            parameters: MarketMakerParameters(halfSpread: Price4(rawValue: 500), quoteSize: Quantity(100),
+                                              maxPosition: Quantity(1_000)))
+        var arbs: [LaneSetup.ArbitrageSlot] = []
+        if arbitrage {
+            arbs.append(LaneSetup.ArbitrageSlot(strategy: StrategyID(2), account: AccountID(1), instrument: InstrumentID(1),
+                                                first: VenueID(0), second: VenueID(1),
+                                                parameters: CrossVenueArbitrageParameters(edge: Price4(rawValue: 100),
+                                                                                          maxClip: Quantity(300))))
+        }
+        return LaneSetup(name: "test", venues: venues, instruments: [instrument], marketMakers: [mm], arbitrages: arbs)
+    }
+
+    /// One MoldUDP64 packet carrying `messages` (each built by the closure into a scratch buffer).
+    static func packet(sequence: UInt64, _ messages: [(ITCHEncoder) -> Int]) -> [UInt8] {
+        let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
+        let out = UnsafeMutableRawBufferPointer.allocate(byteCount: 1_400, alignment: 8)
+        defer { scratch.deallocate(); out.deallocate() }
+        var encoder = MoldUDP64Encoder(into: out, session: session, sequence: sequence)
+        for m in messages {
+            let n = m(ITCHEncoder(scratch))
+            precondition(encoder.append(UnsafeRawBufferPointer(rebasing: scratch[0..<n])))
+        }
+        let n = encoder.finish()
+        return Array(UnsafeRawBufferPointer(rebasing: out[0..<n]))
+    }
+
+    static func header(_ locate: UInt16) -> ITCHHeader {
+        ITCHHeader(stockLocate: locate, trackingNumber: 0, timestamp: Timestamp(nanoseconds: 34_200_000_000_000))
+    }
+
+    static func directory(locate: UInt16) -> (ITCHEncoder) -> Int {
+        { $0.stockDirectory(header(locate), stock: aapl, marketCategory: 0x51, financialStatusIndicator: 0x4E, roundLotSize: 100,
+                            roundLotsOnly: 0x4E, issueClassification: 0x43, issueSubType: 0x2020, authenticity: 0x50,
+                            shortSaleThresholdIndicator: 0x4E, ipoFlag: 0x20, luldReferencePriceTier: 0x31, etpFlag: 0x4E,
+                            etpLeverageFactor: 0, inverseIndicator: 0x4E) }
+    }
+
+    static func add(locate: UInt16, reference: UInt64, side: Side, shares: UInt32, price: Int64) -> (ITCHEncoder) -> Int {
+        { $0.addOrder(header(locate), reference: reference, side: side.rawValue, shares: shares, stock: aapl,
+                      price: Price4(rawValue: price)) }
+    }
+
+    /// A SoupBinTCP packet: length, type, payload.
+    static func soup(_ type: UInt8, _ payload: [UInt8]) -> [UInt8] {
+        let n = payload.count + 1
+        return [UInt8(n >> 8), UInt8(n & 0xFF), type] + payload
+    }
+
+    static func loginAccepted(sequence: UInt64 = 1) -> [UInt8] {
+        let session = Array("SESSION001".utf8)
+        let seq = String(sequence)
+        return soup(0x41, session + Array(String(repeating: " ", count: 20 - seq.count).utf8) + Array(seq.utf8))
+    }
+
+    static func sequenced(_ body: (UnsafeMutableRawBufferPointer) -> Int) -> [UInt8] {
+        let b = UnsafeMutableRawBufferPointer.allocate(byteCount: 256, alignment: 8)
+        defer { b.deallocate() }
+        let n = body(b)
+        return soup(0x53, Array(UnsafeRawBufferPointer(rebasing: b[0..<n])))
+    }
+
+    /// The OUCH messages inside SoupBinTCP unsequenced-data packets the lane sent.
+    static func ouchMessages(in frames: [[UInt8]]) -> [[UInt8]] {
+        let stream = frames.flatMap { $0 }
+        var out: [[UInt8]] = [], i = 0
+        while i + 3 <= stream.count {
+            let n = Int(stream[i]) << 8 | Int(stream[i + 1])
+            if stream[i + 2] == 0x55 { out.append(Array(stream[(i + 3)..<(i + 2 + n)])) }
+            i += 2 + n
+        }
+        return out
+    }
+}
