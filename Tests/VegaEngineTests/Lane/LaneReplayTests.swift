@@ -4,6 +4,7 @@ import VegaCore
 import VegaEngine
 import VegaJournal
 import VegaMarketData
+import VegaStrategy
 import VegaTrading
 
 @Suite("Lane journal replay: the same inputs through the same code reproduce every decision and byte")
