@@ -54,6 +54,14 @@ public enum JournalFormat {
         return crc
     }
 
+    /// The same CRC for a record laid out as stored (payload right after its header): one pass
+    /// over bytes 0..<4, one over 8..<32 + payload. Identical to
+    /// ``recordCRC(header:payload:payloadLength:)`` over those bytes.
+    @inline(__always)
+    static func recordCRC(record p: UnsafeRawPointer, payloadLength: Int) -> UInt32 {
+        vega_crc32c(vega_crc32c(0, p, 4), p + 8, recordHeaderSize - 8 + payloadLength)
+    }
+
     /// The segment file name for `segment` opened on `sessionDay`.
     public static func segmentName(sessionDay: UInt32, segment: UInt64) -> String {
         let (y, m, d) = civilDate(daysSinceEpoch: Int(sessionDay))

@@ -163,6 +163,9 @@ extension JournalRing {
     /// Consumer side only.
     ///
     /// - Returns: how many entries were handed over.
+    /// - Cost: per entry, three loads and the call of `body` (inlined into the journal's writer);
+    ///   one acquire load when the cached tail is used up and one release store per call.
+    @inline(__always)
     public borrowing func drain(limit: Int = .max, _ body: (JournalRingEntry) -> Void) -> Int {
         var h = head.pointee.load(ordering: .relaxed)
         var t = consumerCachedTail.pointee

@@ -9,14 +9,17 @@ import VegaCore
 /// and ignored, so a session that replays after a reconnect cannot double-count a fill.
 ///
 /// Alongside the orders it keeps the working exposure per instrument, per account and for the
-/// lane (``WorkingExposure``) and, per instrument and side, a list of working orders that the
-/// self-match check walks.
+/// lane (``WorkingExposure``) and, per instrument and side, a list of working orders and the
+/// most aggressive price among them (``restingBestPrice(instrument:side:)``): the self-match
+/// check compares against that price first and walks the list only when an order could cross.
 ///
 /// ## Contract
 /// All storage is allocated and pre-faulted in `init` from ``TradingCapacity``; no method used
 /// on the lane allocates, locks, retains or traps on venue input. Costs: `register`, `apply`,
-/// `request…` are O(1) expected (one or two hash probes); ``firstSelfMatch(instrument:venue:side:price:excluding:)``
-/// is O(our working orders on the opposite side of that instrument); ``cancelIntents(for:into:)``
+/// `request…` are O(1) expected (one or two hash probes), plus a walk of the order's instrument
+/// side when the order leaving it (finished, or replaced away) held that side's best price;
+/// ``firstSelfMatch(instrument:venue:side:price:excluding:)`` is O(1) when the price crosses none
+/// of our resting orders, else O(our working orders on that instrument's opposite side); ``cancelIntents(for:into:)``
 /// and ``reconcile(venue:statuses:into:)`` are O(capacity).
 /// `~Copyable`: the lane owns it.
 public struct OrderManager: ~Copyable {
@@ -27,6 +30,11 @@ public struct OrderManager: ~Copyable {
     @usableFromInline let prev: UnsafeMutablePointer<Int32>
     /// Per instrument × side (index `instrument * 2 + (sell ? 1 : 0)`): first working order slot, or -1.
     @usableFromInline let heads: UnsafeMutablePointer<Int32>
+    /// Per instrument × side (indexed as `heads`): the most aggressive price of the orders on that
+    /// list (highest buy, lowest sell), `Int64.min` / `Int64.max` when the list is empty. Exact
+    /// after every method returns; an upper bound of what could be crossed, so a price that does
+    /// not cross it crosses none of the list.
+    @usableFromInline let ownBest: UnsafeMutablePointer<Int64>
     @usableFromInline let freeSlots: UnsafeMutablePointer<Int32>
     @usableFromInline var freeCount: Int
     /// Order ID (and a pending replacement's ID) → slot.
@@ -70,6 +78,11 @@ public struct OrderManager: ~Copyable {
         prev.initialize(repeating: -1, count: n)
         heads = .allocate(capacity: capacity.instruments * 2)
         heads.initialize(repeating: -1, count: capacity.instruments * 2)
+        ownBest = .allocate(capacity: capacity.instruments * 2)
+        for i in 0..<capacity.instruments {
+            (ownBest + 2 * i).initialize(to: Self.noBuy)
+            (ownBest + 2 * i + 1).initialize(to: Self.noSell)
+        }
         freeSlots = .allocate(capacity: n)
         // Lowest slots first, so a quiet lane touches few cache lines.
         for i in 0..<n { freeSlots[i] = Int32(n - 1 - i) }
@@ -106,6 +119,7 @@ public struct OrderManager: ~Copyable {
         next.deallocate()
         prev.deallocate()
         heads.deallocate()
+        ownBest.deallocate()
         freeSlots.deallocate()
         finishedRing.deallocate()
         execRing.deallocate()
@@ -148,17 +162,37 @@ extension OrderManager {
     @inlinable
     public func rejectCount(_ reason: OMSReject) -> UInt64 { _rejectCounts[Int(reason.rawValue)] }
 
+    /// The most aggressive price among our live orders on `instrument`'s `side` (highest buy,
+    /// lowest sell, every venue), or `nil` when there are none (or `instrument` is out of range).
+    /// Live: PendingNew through PendingCancel/PendingReplace, at the price the venue has (a
+    /// pending replace's new price counts once it is acknowledged).
+    ///
+    /// Cost: one load; no allocation.
+    @inlinable
+    public func restingBestPrice(instrument: InstrumentID, side: Side) -> Price4? {
+        let i = Int(instrument.rawValue)
+        guard i < capacity.instruments else { return nil }
+        let h = i &* 2 &+ (side == .sell ? 1 : 0)
+        return heads[h] < 0 ? nil : Price4(rawValue: ownBest[h])
+    }
+
     /// The first of our working orders on `instrument` at `venue` on the side opposite `side`
     /// that an order at `price` would trade against (a buy at or above our resting sell, a sell at
     /// or below our resting buy), skipping `excluding` (the order a replace modifies).
     ///
-    /// Cost: O(our working orders on that instrument's opposite side); no allocation.
+    /// Cost: O(1) — one load and a compare against the opposite side's best price — when `price`
+    /// crosses none of our resting orders there; otherwise O(our working orders on that side).
+    /// No allocation.
     @inlinable
     public func firstSelfMatch(instrument: InstrumentID, venue: VenueID, side: Side, price: Price4,
                                excluding: OrderID = OrderID(0)) -> OrderID? {
         let i = Int(instrument.rawValue)
         guard i < capacity.instruments else { return nil }
-        var s = heads[i &* 2 &+ (side == .buy ? 1 : 0)]
+        let h = i &* 2 &+ (side == .buy ? 1 : 0)
+        // Nothing on the opposite side is priced where this order would reach it.
+        let best = ownBest[h]
+        if side == .buy ? price.rawValue < best : price.rawValue > best { return nil }
+        var s = heads[h]
         while s >= 0 {
             // Cheapest test first: most of our resting orders are not crossed.
             let slot = Int(s)
@@ -416,6 +450,7 @@ extension OrderManager {
         u.state = o.workingState
         u.updatedAt = now
         orders[slot] = u
+        if u.price.rawValue != o.price.rawValue { repriced(slot: Int32(slot), from: o.price.rawValue) }
         addExposure(u, sign: 1)  // zero leaves too: keeps the order count balanced for finish
         if filledAlready {
             finish(slot: slot, state: .filled, now: now)
@@ -485,12 +520,15 @@ extension OrderManager {
     @inlinable
     func link(_ slot: Int32) {
         let o = orders[Int(slot)]
-        let h = Int(o.instrument.rawValue) &* 2 &+ (o.side == .sell ? 1 : 0)
+        let sell = o.side == .sell
+        let h = Int(o.instrument.rawValue) &* 2 &+ (sell ? 1 : 0)
         let head = heads[h]
         next[Int(slot)] = head
         prev[Int(slot)] = -1
         if head >= 0 { prev[Int(head)] = slot }
         heads[h] = slot
+        let p = o.price.rawValue
+        if sell ? p < ownBest[h] : p > ownBest[h] { ownBest[h] = p }
     }
 
     @inlinable
@@ -502,5 +540,39 @@ extension OrderManager {
         if n >= 0 { prev[Int(n)] = p }
         next[Int(slot)] = -1
         prev[Int(slot)] = -1
+        // Only the order holding the best price moves it; others leave it exact.
+        if o.price.rawValue == ownBest[h] { recomputeBest(h) }
     }
+
+    /// A linked order's price changed from `old` (a replace acknowledged): keeps its side's best exact.
+    @inlinable
+    func repriced(slot: Int32, from old: Int64) {
+        let o = orders[Int(slot)]
+        let sell = o.side == .sell
+        let h = Int(o.instrument.rawValue) &* 2 &+ (sell ? 1 : 0)
+        let p = o.price.rawValue
+        if sell ? p < ownBest[h] : p > ownBest[h] {
+            ownBest[h] = p
+        } else if old == ownBest[h] {
+            recomputeBest(h)
+        }
+    }
+
+    /// Sets list `h`'s best price from its orders. O(orders on the list).
+    @inlinable
+    func recomputeBest(_ h: Int) {
+        let sell = h & 1 == 1
+        var best = sell ? Self.noSell : Self.noBuy
+        var s = heads[h]
+        while s >= 0 {
+            let p = orders[Int(s)].price.rawValue
+            if sell ? p < best : p > best { best = p }
+            s = next[Int(s)]
+        }
+        ownBest[h] = best
+    }
+
+    /// ``ownBest`` of an empty buy list / sell list: no price crosses it.
+    @inlinable static var noBuy: Int64 { .min }
+    @inlinable static var noSell: Int64 { .max }
 }

@@ -18,8 +18,13 @@ extension RiskEngine {
     /// `orders` and `positions` are the lane's OMS and positions; `book` is the book of the
     /// intent's venue (``InstrumentID/bookLocate`` picks the instrument in it).
     ///
-    /// - Cost: O(1) plus the self-match walk (our working orders on the opposite side of the
-    ///   instrument); no allocation, no lock, no trap.
+    /// - Cost: O(1) — the walk of our opposite-side orders for self-match happens only when the
+    ///   price reaches the best of them (``OrderManager/restingBestPrice(instrument:side:)``).
+    ///   Lines touched for a new order: the instrument's risk line (limits, status, market-data
+    ///   time: one), the lane limits, the account's limits, rate bucket, working exposure and P&L
+    ///   totals, the instrument's working exposure and own best price, its lane position (a hash
+    ///   probe in ``PositionBook``), four kill-switch bytes and the book's top. No allocation, no
+    ///   lock, no trap.
     @inlinable
     public mutating func check<Book: BookView & ~Copyable>(
         _ intent: OrderIntent, book: borrowing Book, orders: borrowing OrderManager,
@@ -34,7 +39,7 @@ extension RiskEngine {
         return .accept
     }
 
-    @inlinable
+    @inlinable @inline(__always)
     mutating func firstFailure<Book: BookView & ~Copyable>(
         _ intent: OrderIntent, book: borrowing Book, orders: borrowing OrderManager,
         positions: borrowing PositionBook, now: UInt64
@@ -76,13 +81,14 @@ extension RiskEngine {
         }
 
         if let k = killSwitches.blocking(account: a, strategy: s, instrument: i) { return k }
-        let il = limits.instrument(i)
+        let il = instrumentState(i)
         if il.restricted { return .restrictedInstrument }
-        let status = tradingStates[i]
+        let status = il.tradingState
         if status == Self.haltedByte || status == Self.pausedByte { return .tradingHalted }
         if status == Self.quotationOnlyByte && !intent.postOnly { return .quotationOnly }
         let lane = limits.lane
-        if lane.staleMarketData != 0 && now > lastMarketData[i] && now &- lastMarketData[i] > lane.staleMarketData {
+        let lastData = il.lastMarketData
+        if lane.staleMarketData != 0 && now > lastData && now &- lastData > lane.staleMarketData {
             return .staleMarketData
         }
 
@@ -96,8 +102,7 @@ extension RiskEngine {
         if notionalOverflow { return .overflow }
         if notional > il.maxOrderNotional { return .maxOrderNotional }
 
-        var bps = lane.collar.basisPoints
-        if case .some(let override) = il.collarBasisPoints { bps = override }
+        let bps = il.collarBasisPoints
         if bps != .max, let reason = collar(intent.side, price: price, basisPoints: bps, policy: lane.collar,
                                             locate: intent.instrument.bookLocate, book: book) {
             return reason
@@ -155,7 +160,7 @@ extension RiskEngine {
 
     /// The collar: a buy may be priced at most `basisPoints` above the reference, a sell at
     /// most that far below it.
-    @inlinable
+    @inlinable @inline(__always)
     func collar<Book: BookView & ~Copyable>(_ side: Side, price: Int64, basisPoints: UInt32, policy: CollarPolicy,
                                             locate: UInt16?, book: borrowing Book) -> RiskReject? {
         guard let locate else { return policy.noBook == .reject ? .noReferencePrice : nil }

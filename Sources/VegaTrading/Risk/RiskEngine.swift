@@ -26,8 +26,8 @@ public struct RiskEngine: ~Copyable {
     @usableFromInline let tripSink: Unmanaged<TripLog>
     @usableFromInline let orderBuckets: UnsafeMutablePointer<TokenBucket>
     @usableFromInline let cancelBuckets: UnsafeMutablePointer<TokenBucket>
-    @usableFromInline let tradingStates: UnsafeMutablePointer<UInt8>
-    @usableFromInline let lastMarketData: UnsafeMutablePointer<UInt64>
+    /// Per instrument, one 64-byte-aligned line: its limits, trading status and market-data time.
+    @usableFromInline let instrumentStates: UnsafeMutablePointer<InstrumentRiskState>
     /// Per strategy: start of the current reject window (ns) and rejects in it.
     @usableFromInline let rejectWindows: UnsafeMutablePointer<(start: UInt64, count: UInt32)>
     @usableFromInline var messageWindowStart: UInt64
@@ -55,10 +55,14 @@ public struct RiskEngine: ~Copyable {
             (orderBuckets + a).initialize(to: TokenBucket(limit: lane.account(a).orderRate, now: now))
             (cancelBuckets + a).initialize(to: TokenBucket(limit: lane.account(a).cancelRate, now: now))
         }
-        tradingStates = .allocate(capacity: capacity.instruments)
-        tradingStates.initialize(repeating: Self.tradingByte, count: capacity.instruments)
-        lastMarketData = .allocate(capacity: capacity.instruments)
-        lastMarketData.initialize(repeating: now, count: capacity.instruments)
+        precondition(MemoryLayout<InstrumentRiskState>.stride == 64, "InstrumentRiskState must fill one cache line")
+        instrumentStates = UnsafeMutableRawPointer.allocate(byteCount: 64 * capacity.instruments, alignment: 64)
+            .bindMemory(to: InstrumentRiskState.self, capacity: capacity.instruments)
+        instrumentStates.initialize(repeating: InstrumentRiskState(tradingState: Self.tradingByte, lastMarketData: now),
+                                    count: capacity.instruments)
+        for i in 0..<capacity.instruments {
+            instrumentStates[i].load(lane.instrument(i), laneCollar: lane.lane.collar.basisPoints, version: lane.currentVersion)
+        }
         rejectWindows = .allocate(capacity: capacity.strategies)
         rejectWindows.initialize(repeating: (now, 0), count: capacity.strategies)
         messageWindowStart = now
@@ -72,8 +76,7 @@ public struct RiskEngine: ~Copyable {
     deinit {
         orderBuckets.deallocate()
         cancelBuckets.deallocate()
-        tradingStates.deallocate()
-        lastMarketData.deallocate()
+        UnsafeMutableRawPointer(instrumentStates).deallocate()
         rejectWindows.deallocate()
     }
 }
@@ -98,7 +101,7 @@ extension RiskEngine {
         case .quotationOnly: byte = Self.quotationOnlyByte
         case .trading: byte = Self.tradingByte
         }
-        tradingStates[Int(instrument.rawValue)] = byte
+        instrumentStates[Int(instrument.rawValue)].tradingState = byte
     }
 
     // ITCH 5.0 trading-state bytes ('H', 'P', 'Q', 'T'), as ``TradingState`` spells them.
@@ -111,14 +114,29 @@ extension RiskEngine {
     @inlinable
     public func tradingState(_ instrument: InstrumentID) -> TradingState? {
         guard Int(instrument.rawValue) < capacity.instruments else { return nil }
-        return TradingState(rawValue: tradingStates[Int(instrument.rawValue)])
+        return TradingState(rawValue: instrumentStates[Int(instrument.rawValue)].tradingState)
     }
 
     /// Records that the instrument's market data is current as of `now` (ns).
     @inlinable
     public mutating func marketDataUpdated(_ instrument: InstrumentID, now: UInt64) {
         guard Int(instrument.rawValue) < capacity.instruments else { return }
-        lastMarketData[Int(instrument.rawValue)] = now
+        instrumentStates[Int(instrument.rawValue)].lastMarketData = now
+    }
+
+    /// Lane time (ns) each instrument's market data was last current, by instrument number.
+    @inlinable
+    var lastMarketData: LastMarketDataTable { LastMarketDataTable(states: instrumentStates) }
+
+    /// The instrument's risk line with its limit fields current for the limits in force.
+    /// A copy from the limits table when the version moved since this instrument's last check.
+    @inlinable @inline(__always)
+    func instrumentState(_ i: Int) -> InstrumentRiskState {
+        let p = instrumentStates + i
+        if p.pointee.limitsVersion != limits.version {
+            p.pointee.load(limits.instrument(i), laneCollar: limits.lane.collar.basisPoints, version: limits.version)
+        }
+        return p.pointee
     }
 
     /// Intents checked / accepted.
