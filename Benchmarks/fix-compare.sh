@@ -3,14 +3,15 @@
 # of this script on this machine:
 #   1. codec — Vega: FIXBenchmarks (package-benchmark): parse + validate the NewOrderSingle of
 #      Fixtures/FIX/new-order-single.fix, encode the ExecutionReport of
-#      Fixtures/FIX/execution-report.fix (byte-identical output checked). QuickFIX: qf-bench codec
+#      Fixtures/FIX/execution-report.fix with FIXExecutionReportEncoder and with the general
+#      FIXEncoder (byte-identical output checked for both). QuickFIX: qf-bench codec
 #      on the same two files (Message::setString with validation + DataDictionary::validate;
 #      Message::toString; and build + toString). Ratio = QuickFIX ns / Vega ns (thread CPU time,
 #      medians; target >= 10x on both).
 #   2. session round trip over loopback — the same QuickFIX initiator (qf-bench session) against
 #      (a) qf-acceptor, QuickFIX's own acceptor running the executor rules, and (b)
 #      fix-executor-bench, Vega's FIXEngine acceptor running FIXExecutorBook (what
-#      `vega fix executor` runs). Marketable orders: ExecutionReport New + fill each.
+#      `vega fix executor` runs) on the event loop through FIXEngine's onMessage handler. Marketable orders: ExecutionReport New + fill each.
 #      Latency phase: one order in flight, NewOrderSingle → ExecutionReport New, p50/p99/p99.9;
 #      throughput phase: WINDOW orders in flight, sustained orders/s. Both acceptors use a file
 #      store without fsync (QuickFIX's FileStore never fsyncs; Vega: FileStoreSync=N) and check
@@ -145,13 +146,14 @@ results, out = sys.argv[1], sys.argv[2]
 def load(path):
     return {j["name"]: j for j in (json.loads(l) for l in open(path) if l.strip())}
 vega = {}
-for n in ("fix-nos-parse-validate", "fix-er-encode"):
+for n in ("fix-nos-parse-validate", "fix-er-encode", "fix-er-encode-general"):
     p = os.path.join(results, n + ".json")
     if os.path.exists(p): vega[n] = json.load(open(p))
 qf = load(os.path.join(out, "quickfix-codec.jsonl"))
 rows = [("parse + validate NewOrderSingle", "fix-nos-parse-validate", "quickfix-nos-parse-validate"),
         ("encode ExecutionReport", "fix-er-encode", "quickfix-er-serialise"),
-        ("encode ExecutionReport (QuickFIX builds the message too)", "fix-er-encode", "quickfix-er-build-serialise")]
+        ("encode ExecutionReport (QuickFIX builds the message too)", "fix-er-encode", "quickfix-er-build-serialise"),
+        ("encode ExecutionReport, general FIXEncoder", "fix-er-encode-general", "quickfix-er-serialise")]
 print("\nFIX codec, thread CPU ns per message (medians), same bytes both sides")
 print(f"{'operation':58} {'Vega ns':>9} {'QuickFIX ns':>12} {'ratio':>8} {'QF allocs':>10}")
 for label, v, q in rows:

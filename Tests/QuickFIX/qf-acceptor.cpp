@@ -14,7 +14,10 @@
 //                           the replace made it marketable; rejects as for cancels.
 //   OrderStatusRequest    → ExecutionReport OrderStatus (ExecType I); OrdStatus 8 for an unknown order.
 //
-// usage: qf-acceptor --config FILE.cfg [--reference-price PX] [--drop-after-recv N] [--quiet]
+//   ExecutionReport       → with --drop-copy: accepted as a drop copy (printed RECV, counted, not
+//                           answered); without it: BusinessMessageReject (unsupported MsgType).
+//
+// usage: qf-acceptor --config FILE.cfg [--reference-price PX] [--drop-after-recv N] [--drop-copy] [--quiet]
 // With SocketAcceptPort=0 the kernel picks the port; the first line printed is `LISTENING
 // port=<p>`. --drop-after-recv N cuts the connection on receiving the N-th application message,
 // before answering it, so the replies are only in QuickFIX's store and must be recovered by the
@@ -48,8 +51,8 @@ struct Order {
 
 class Executor : public FIX::Application {
 public:
-    Executor(double referencePrice, long dropAfter, bool quiet)
-        : reference_(referencePrice), dropAfter_(dropAfter), quiet_(quiet) {}
+    Executor(double referencePrice, long dropAfter, bool quiet, bool dropCopy)
+        : reference_(referencePrice), dropAfter_(dropAfter), quiet_(quiet), dropCopy_(dropCopy) {}
 
     void onCreate(const FIX::SessionID&) override {}
     void onLogon(const FIX::SessionID& id) override { say("LOGON " + id.toString()); }
@@ -80,6 +83,7 @@ public:
         else if (type == FIX::MsgType_OrderCancelRequest) cancelOrReplace(m, id, false);
         else if (type == FIX::MsgType_OrderCancelReplaceRequest) cancelOrReplace(m, id, true);
         else if (type == FIX::MsgType_OrderStatusRequest) status(m, id);
+        else if (type == FIX::MsgType_ExecutionReport && dropCopy_) {}  // a drop copy: recorded (RECV), not answered
         else throw FIX::UnsupportedMessageType();
     }
 
@@ -260,6 +264,7 @@ private:
     double reference_;
     long dropAfter_;
     bool quiet_;
+    bool dropCopy_;
     std::mutex mutex_;
     long received_ = 0, orderIDs_ = 0, execIDs_ = 0;
     std::map<std::string, Order> orders_;
@@ -268,7 +273,7 @@ private:
 
 [[noreturn]] void usage(const std::string& why) {
     std::cerr << "qf-acceptor: " << why << "\n"
-              << "usage: qf-acceptor --config FILE.cfg [--reference-price PX] [--drop-after-recv N] [--quiet]\n";
+              << "usage: qf-acceptor --config FILE.cfg [--reference-price PX] [--drop-after-recv N] [--drop-copy] [--quiet]\n";
     std::exit(2);
 }
 
@@ -279,6 +284,7 @@ int main(int argc, char** argv) {
     double reference = 100;
     long dropAfter = 0;
     bool quiet = false;
+    bool dropCopy = false;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -289,6 +295,7 @@ int main(int argc, char** argv) {
         else if (a == "--reference-price") reference = std::stod(value());
         else if (a == "--drop-after-recv") dropAfter = std::stol(value());
         else if (a == "--quiet") quiet = true;
+        else if (a == "--drop-copy") dropCopy = true;
         else usage("unknown argument " + a);
     }
     if (config.empty()) usage("--config is required");
@@ -304,7 +311,7 @@ int main(int argc, char** argv) {
 
     try {
         FIX::SessionSettings settings(config);
-        Executor app(reference, dropAfter, quiet);
+        Executor app(reference, dropAfter, quiet, dropCopy);
         FIX::FileStoreFactory store(settings);
         vqf::EventLogFactory log(quiet);
         FIX::SocketAcceptor acceptor(app, store, settings, log);

@@ -55,6 +55,8 @@ public struct ExecutionReportValues: @unchecked Sendable {
     public var avgPx, lastPx, price: Price4
     public var cumQty, lastQty, orderQty, leavesQty: Quantity
     public var ordStatus, ordType, side, timeInForce, execType: UInt8
+    /// The CompIDs as text, for ``FIXExecutionReportEncoder``'s session constants.
+    public var senderText, targetText: String
 
     /// Reads the values out of the fixture with Vega's own parser.
     public init(fixture: [UInt8]) {
@@ -73,13 +75,26 @@ public struct ExecutionReportValues: @unchecked Sendable {
         avgPx = v.price(6, as: Price4.self)!; lastPx = v.price(31, as: Price4.self)!; price = v.price(44, as: Price4.self)!
         cumQty = v.quantity(14)!; lastQty = v.quantity(32)!; orderQty = v.quantity(38)!; leavesQty = v.quantity(151)!
         ordStatus = v.char(39)!; ordType = v.char(40)!; side = v.char(54)!; timeInForce = v.char(59)!; execType = v.char(150)!
+        senderText = String(decoding: sender, as: UTF8.self); targetText = String(decoding: target, as: UTF8.self)
     }
 }
 
-/// Encodes the ExecutionReport, fields in the fixture's order (header, then body by tag, as
-/// QuickFIX writes it), so the bytes equal the fixture's. No allocation, no lock.
+/// Encodes the ExecutionReport with the session's ``FIXExecutionReportEncoder`` (straight-line,
+/// QuickFIX's field order), so the bytes equal the fixture's. No allocation, no lock.
 @inlinable @inline(__always)
-public func encodeExecutionReport(_ e: inout FIXEncoder, _ v: ExecutionReportValues) -> UnsafeRawBufferPointer? {
+public func encodeExecutionReport(_ e: inout FIXExecutionReportEncoder, _ v: ExecutionReportValues) -> UnsafeRawBufferPointer? {
+    e.encode(FIXExecutionReportFields(
+        msgSeqNum: v.msgSeqNum, sendingTime: v.sendingTime, account: v.account, avgPx: v.avgPx, clOrdID: v.clOrdID,
+        cumQty: v.cumQty, execID: v.execID, lastPx: v.lastPx, lastQty: v.lastQty, orderID: v.orderID,
+        orderQty: v.orderQty, ordStatus: v.ordStatus, ordType: v.ordType, price: v.price, side: v.side,
+        symbol: v.symbol, timeInForce: v.timeInForce, transactTime: v.transactTime, execType: v.execType,
+        leavesQty: v.leavesQty))
+}
+
+/// The same ExecutionReport through the general ``FIXEncoder`` (one `append` per field, as the
+/// session encodes any message), fields in the fixture's order. No allocation, no lock.
+@inlinable @inline(__always)
+public func encodeExecutionReportGeneral(_ e: inout FIXEncoder, _ v: ExecutionReportValues) -> UnsafeRawBufferPointer? {
     e.begin(FIXMsgType(UInt8(ascii: "8")))
     e.append(34, int: v.msgSeqNum)
     e.append(49, bytes: v.sender)

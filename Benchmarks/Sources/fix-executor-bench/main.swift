@@ -1,6 +1,6 @@
 // fix-executor-bench: Vega's FIX acceptor running the executor of `vega fix executor`
-// (FIXExecutorBook: ack, then fill marketable orders at the reference price), without the
-// command's per-message printing — the counterpart of `qf-acceptor --quiet` in the session
+// (FIXExecutorBook: ack, then fill marketable orders at the reference price) on the engine's
+// event loop (FIXEngine onMessage), without the command's per-message printing — the counterpart of `qf-acceptor --quiet` in the session
 // round-trip benchmark of fix-compare.sh (QuickFIX initiator → this → ExecutionReports).
 //
 // usage: fix-executor-bench --config FILE.cfg [--reference-price PX]
@@ -33,7 +33,33 @@ guard let config else { fail("--config is required") }
 guard let referencePrice = try? Price4(parsing: reference) else { fail("--reference-price \(reference) is not a price") }
 let settings: FIXConfiguration
 do { settings = try FIXConfiguration(contentsOf: config) } catch { fail("\(error)") }
-let engine = try FIXEngine(settings: settings.sessions)
+/// The executor's books, one per session. Touched only on the engine's event loop (the
+/// handler runs there), hence `@unchecked Sendable`.
+final class ExecutorBooks: @unchecked Sendable {
+    let referencePrice: Price4
+    var books: [FIXSessionID: FIXExecutorBook] = [:]
+    var received = 0
+    init(referencePrice: Price4) { self.referencePrice = referencePrice }
+
+    func handle(_ id: FIXSessionID, _ m: FIXMessage) -> [FIXOutgoingMessage] {
+        received += 1
+        var book = books[id] ?? FIXExecutorBook(referencePrice: referencePrice)
+        let replies = book.handle(m, now: .now())
+        books[id] = book
+        return replies
+    }
+}
+
+/// A function, not top-level code: a closure formed in top-level code is main-actor isolated
+/// and would trap when the event loop calls it.
+func makeHandler(_ books: ExecutorBooks) -> FIXEngine.MessageHandler {
+    { id, m in books.handle(id, m) }
+}
+
+let books = ExecutorBooks(referencePrice: referencePrice)
+// The book runs on the engine's event loop as each order is processed (FIXEngine onMessage):
+// replies are written in the same pass and flushed once per read burst.
+let engine = try FIXEngine(settings: settings.sessions, onMessage: makeHandler(books))
 try await engine.start()
 guard let port = await engine.acceptorPorts().first else { fail("no acceptor session in \(config)") }
 print("LISTENING port=\(port)")
@@ -52,14 +78,7 @@ func stopOnSignals(_ engine: FIXEngine) -> [any DispatchSourceSignal] {
 }
 let signalSources = stopOnSignals(engine)
 
-var books: [FIXSessionID: FIXExecutorBook] = [:]
-var received = 0
-for await event in engine.events {
-    guard case .message(let id, let m) = event else { continue }
-    received += 1
-    var book = books[id] ?? FIXExecutorBook(referencePrice: referencePrice)
-    for r in book.handle(m, now: .now()) { engine.send(r, to: id) }
-    books[id] = book
-}
-print("DONE received=\(received)")
+// Session events (logons, disconnects) still arrive here; the stream ends when the engine stops.
+for await _ in engine.events {}
+print("DONE received=\(books.received)")
 fflush(nil)

@@ -33,7 +33,9 @@ public enum FIXDictionary {
     @inlinable
     public static func type(of tag: UInt32) -> FieldType {
         switch tag {
-        case 7, 9, 16, 34, 36, 45, 98, 102, 103, 108, 369, 371, 373, 380, 383, 434, 452, 789, 803, 911, 378:
+        // The second line: the lengths of the data fields (RawDataLength 95, EncodedTextLen 354, …).
+        case 7, 9, 16, 34, 36, 45, 98, 102, 103, 108, 369, 371, 373, 380, 383, 434, 452, 789, 803, 911, 378,
+            90, 95, 212, 348, 350, 352, 354, 356, 358, 360, 362, 364, 445, 618, 621:
             return .int
         case 453, 802:
             return .numInGroup

@@ -100,7 +100,7 @@ public struct FIXEncoder: ~Copyable {
         byte(0x01)
     }
 
-    /// `tag=<bytes>`; the bytes must not contain SOH.
+    /// `tag=<bytes>`; the bytes must not contain SOH (except a data field: see ``append(_:data:)``).
     @inlinable
     public mutating func append(_ t: UInt32, bytes value: UnsafeRawBufferPointer) {
         tag(t)
@@ -112,27 +112,48 @@ public struct FIXEncoder: ~Copyable {
         byte(0x01)
     }
 
+    /// A length-prefixed data field and its length: `95=<count>|96=<bytes>|` for
+    /// `append(96, data: bytes)`. The bytes may contain SOH and `=` (FIX type `data`: RawData 96,
+    /// EncodedText 355, SecureData 91, XmlData 213, …); the receiver finds the end by the length.
+    /// `dataTag` must be one of ``FIXDictionary/dataLengthTag(_:)``'s data tags (else traps:
+    /// a programming error, not input).
+    @inlinable
+    public mutating func append(_ dataTag: UInt32, data value: UnsafeRawBufferPointer) {
+        let lengthTag = FIXDictionary.dataLengthTag(dataTag)
+        precondition(lengthTag != 0, "tag \(dataTag) is not a FIX data field")
+        append(lengthTag, int: Int64(value.count))
+        append(dataTag, bytes: value)
+    }
+
     /// `tag=<text>` (off the lane: a `String` may need bridging to contiguous UTF-8).
     public mutating func append(_ t: UInt32, string value: String) {
         var copy = value
         copy.withUTF8 { append(t, bytes: UnsafeRawBufferPointer($0)) }
     }
 
-    /// `tag=<price>` in the shortest exact decimal form (`100`, `100.25`, `-0.0001`). Generic,
-    /// so the lock/allocation checker cannot prove it here; specialised at the caller (inlinable)
-    /// it is the same integer code as the other appends.
+    /// `tag=<price>` in the shortest exact decimal form (`100`, `100.25`, `-0.0001`). The generic
+    /// part only reads the scale; the digits are written by ``append(_:decimal:decimals:)``, which
+    /// is not generic, so an unspecialised call costs one extra call, not generic arithmetic.
     @inlinable
     public mutating func append<S: PriceScale>(_ t: UInt32, price: Price<S>) {
+        append(t, decimal: price.rawValue, decimals: S.decimals)
+    }
+
+    /// `tag=<raw / 10^decimals>` in the shortest exact decimal form (`decimals` 0...18).
+    @inlinable
+    public mutating func append(_ t: UInt32, decimal raw: Int64, decimals: Int) {
         tag(t)
-        let raw = price.rawValue
         if raw < 0 { byte(UInt8(ascii: "-")) }
-        let unit = UInt64(S.unit)
+        var unit: UInt64 = 1
+        var k = 0
+        while k < decimals { unit &*= 10; k += 1 }
         let magnitude = raw.magnitude
-        unsigned(magnitude / unit)
-        var fraction = magnitude % unit
+        let whole = magnitude / unit
+        unsigned(whole)
+        var fraction = magnitude &- whole &* unit
         if fraction != 0 {
             byte(UInt8(ascii: "."))
-            var digits = S.decimals
+            var digits = decimals
             while fraction % 10 == 0 { fraction /= 10; digits -= 1 }
             // Leading zeros of the fraction ("0.0001").
             var width = 1

@@ -34,8 +34,11 @@ public struct FIXFieldIndex: ~Copyable {
     /// its framing: BeginString, BodyLength and MsgType first, CheckSum last, BodyLength and
     /// CheckSum correct. Returns `nil` on success, else why the bytes are garbled.
     ///
-    /// Semantics (required tags, enumerations, order) are ``FIXValidator``'s job. O(bytes), no
-    /// allocation, no lock.
+    /// A data field (FIX type `data`: RawData 96, EncodedText 355, SecureData 91, XmlData 213, …)
+    /// that directly follows its length field (95, 354, 90, 212, …) is taken as exactly that many
+    /// bytes, so SOH and `=` inside it are data; a length that does not end on a SOH is
+    /// ``FIXGarbledReason/badDataLength``. Semantics (required tags, enumerations, order) are
+    /// ``FIXValidator``'s job. O(bytes), no allocation, no lock.
     @inlinable
     public mutating func parse(_ message: UnsafeRawBufferPointer) -> FIXGarbledReason? {
         _count = 0
@@ -66,7 +69,21 @@ public struct FIXFieldIndex: ~Copyable {
             if base.load(fromByteOffset: tagStart, as: UInt8.self) == 0x30 { tag = 0 }
             p += 1
             let valueStart = p
-            p = FIXFieldIndex.findSOH(base, from: p, end: end)
+            // A data field (RawData 96, EncodedText 355, …) right after its length field is
+            // exactly that many bytes, SOH and '=' included; every other value ends at SOH.
+            // All data tags lie in 91...622: the range test spares the table load for most tags.
+            if tag &- 91 <= 531 && FIXDictionary.tagInfo(tag) & 0x40 != 0 && n > 0
+                && storage[n - 1].tag == FIXDictionary.dataLengthTag(tag)
+            {
+                let lengthField = storage[n - 1]
+                guard let length = FIXView.parseUnsigned(base + Int(lengthField.offset), Int(lengthField.length)),
+                      length < UInt64(end - valueStart),
+                      base.load(fromByteOffset: valueStart + Int(length), as: UInt8.self) == 0x01
+                else { return .badDataLength }
+                p = valueStart + Int(length)
+            } else {
+                p = FIXFieldIndex.findSOH(base, from: p, end: end)
+            }
             if p >= end { return .malformedField }
             if n == capacity { return .tooManyFields }
             if n == 0 && tag != 8 { return .missingBeginString }
@@ -115,12 +132,35 @@ extension FIXFieldIndex {
 
 /// The FIX CheckSum: the byte sum modulo 256 of everything before the `10=` field.
 public enum FIXChecksum {
-    /// A plain byte loop: the optimiser vectorises it (measured faster than a hand-written
-    /// eight-bytes-per-step version).
+    /// Eight bytes per step: see ``sum(_:_:)``.
     @inlinable @_noLocks
     public static func compute(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
-        var sum: UInt32 = 0
-        for b in bytes { sum &+= UInt32(b) }
-        return UInt8(sum & 0xFF)
+        guard let p = bytes.baseAddress else { return 0 }
+        return sum(p, bytes.count)
+    }
+
+    /// The byte sum modulo 256 of `n` bytes at `p`, eight bytes per step: the even and odd
+    /// bytes of each word are added into four 16-bit lanes (at most 510 per word, so a lane
+    /// cannot carry into its neighbour within 128 words), and the lanes are folded every 1 KiB.
+    @inlinable @inline(__always)
+    public static func sum(_ p: UnsafeRawPointer, _ n: Int) -> UInt8 {
+        let mask: UInt64 = 0x00FF_00FF_00FF_00FF
+        var total: UInt64 = 0
+        var i = 0
+        while i + 8 <= n {
+            var lanes: UInt64 = 0
+            let stop = n - 7 < i + 1024 ? n - 7 : i + 1024
+            while i < stop {
+                let w = p.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                lanes &+= (w & mask) &+ ((w >> 8) & mask)
+                i += 8
+            }
+            total &+= (lanes & 0xFFFF) &+ ((lanes >> 16) & 0xFFFF) &+ ((lanes >> 32) & 0xFFFF) &+ (lanes >> 48)
+        }
+        while i < n {
+            total &+= UInt64(p.load(fromByteOffset: i, as: UInt8.self))
+            i += 1
+        }
+        return UInt8(truncatingIfNeeded: total)
     }
 }

@@ -82,6 +82,9 @@ public enum FIXGarbledReason: UInt8, Sendable, Hashable, BitwiseCopyable, Custom
     case tooManyFields
     /// BodyLength larger than the configured maximum message size.
     case tooLarge
+    /// A data field (RawData 96, EncodedText 355, …) is not followed by SOH where its length
+    /// field (95, 354, …) says it ends, or the length is not a number.
+    case badDataLength
 
     public var description: String {
         switch self {
@@ -93,6 +96,7 @@ public enum FIXGarbledReason: UInt8, Sendable, Hashable, BitwiseCopyable, Custom
         case .malformedField: "malformed field (no '=', non-numeric tag, or no final SOH)"
         case .tooManyFields: "more fields than the index holds"
         case .tooLarge: "BodyLength exceeds the maximum message size"
+        case .badDataLength: "a data field's length (95, 354, …) does not end on a SOH"
         }
     }
 }

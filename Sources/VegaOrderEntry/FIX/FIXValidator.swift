@@ -15,7 +15,7 @@ public enum FIXValidation: Sendable, Hashable, BitwiseCopyable {
 /// groups and required tags — each failure mapped to its SessionRejectReason (373) and
 /// RefTagID (371).
 ///
-/// One pass over the fields plus one lookup per required tag; no allocation, no lock.
+/// One pass over the fields, one table load per field; no allocation, no lock.
 @frozen
 public struct FIXValidator: Sendable {
     /// Accept user-defined tags (5000–39999) in any message; when false they are rejected
@@ -28,20 +28,27 @@ public struct FIXValidator: Sendable {
     }
 
     /// Validates `view` (a message ``FIXFieldIndex/parse(_:)`` accepted).
+    ///
+    /// One pass; per field one load from ``FIXDictionary/tagInfo(_:)`` answers header, type,
+    /// enumeration, group membership, defined-for-this-MsgType and required slot. Required tags
+    /// (header and body) are checked at the end by one mask compare.
     @inlinable
     public func validate(_ view: FIXView) -> FIXValidation {
         let msgType = view.msgType
         if !msgType.isDefinedInFIX44 { return .reject(FIXRejection(.invalidMsgType, tag: 35)) }
-        if !FIXDictionary.isSupported(msgType) { return .unsupportedMessageType }
+        let messageIndex = FIXDictionary.messageIndex(msgType)
+        if messageIndex < 0 { return .unsupportedMessageType }
+        let definedBit = FIXDictionary.definedBit(messageIndex: messageIndex)
         let last = view.count - 1
         var inBody = false
         var seen: UInt64 = 0
         var groupTag: UInt32 = 0
+        var groupMemberBit: UInt32 = 0
+        var groupDelimiter: UInt32 = 0
         var groupExpected: UInt64 = 0
         var groupEntries: UInt64 = 0
         var entryMask: UInt8 = 0
-        var headerSeen: UInt8 = 0
-        var requiredSeen: UInt16 = 0
+        var requiredSeen: UInt32 = 0
         var i = 3
         while i < last {
             let tag = view[i].tag
@@ -50,9 +57,10 @@ public struct FIXValidator: Sendable {
                 return .reject(FIXRejection(tag == 10 ? .tagSpecifiedOutOfRequiredOrder : .invalidTagNumber, tag: tag))
             }
             if value.count == 0 { return .reject(FIXRejection(.tagSpecifiedWithoutValue, tag: tag)) }
+            let info = FIXDictionary.tagInfo(tag)
             // Repeating group membership comes first: members repeat legitimately.
             if groupTag != 0 {
-                if FIXDictionary.isGroupMember(tag, of: groupTag) {
+                if info & groupMemberBit != 0 {
                     let bit: UInt8
                     switch tag {
                     case 448: bit = 1
@@ -61,7 +69,7 @@ public struct FIXValidator: Sendable {
                     case 802: bit = 8
                     default: bit = 0  // nested-group members repeat per nested entry
                     }
-                    if tag == FIXDictionary.groupDelimiter(groupTag) {
+                    if tag == groupDelimiter {
                         groupEntries += 1
                         entryMask = bit
                     } else if groupEntries == 0 || (entryMask & bit) != 0 {
@@ -69,7 +77,7 @@ public struct FIXValidator: Sendable {
                     } else {
                         entryMask |= bit
                     }
-                    if let r = checkValue(tag, value) { return .reject(r) }
+                    if let r = checkValue(tag, value, info: info) { return .reject(r) }
                     i += 1
                     continue
                 }
@@ -78,15 +86,8 @@ public struct FIXValidator: Sendable {
                 }
                 groupTag = 0
             }
-            if FIXDictionary.isHeader(tag) {
+            if info & 1 != 0 {  // header
                 if inBody { return .reject(FIXRejection(.tagSpecifiedOutOfRequiredOrder, tag: tag)) }
-                switch tag {
-                case 49: headerSeen |= 1
-                case 56: headerSeen |= 2
-                case 34: headerSeen |= 4
-                case 52: headerSeen |= 8
-                default: break
-                }
             } else {
                 inBody = true
                 if tag >= 5000 {
@@ -94,14 +95,16 @@ public struct FIXValidator: Sendable {
                     i += 1
                     continue
                 }
-                if !FIXDictionary.isDefined(tag, in: msgType) {
+                if info & definedBit == 0 {
                     return .reject(FIXRejection(.tagNotDefinedForMessageType, tag: tag))
                 }
-                if FIXDictionary.isGroupMember(tag, of: 453) {
+                if info & 0x2000 != 0 {  // a Parties member outside its group
                     return .reject(FIXRejection(.repeatingGroupFieldsOutOfOrder, tag: tag))
                 }
-                requiredSeen |= FIXDictionary.requiredBit(tag, in: msgType)
             }
+            // Header and body required slots in one mask.
+            let slot = (info >> 8) & 0x1F
+            if slot != 0 { requiredSeen |= 1 &<< (slot &- 1) }
             // Duplicates: a 64-bit filter keyed by the tag's low bits, exact scan on a hit.
             let bit: UInt64 = 1 &<< UInt64(tag & 63)
             if seen & bit != 0 {
@@ -112,11 +115,13 @@ public struct FIXValidator: Sendable {
                 }
             }
             seen |= bit
-            if let r = checkValue(tag, value) { return .reject(r) }
-            if FIXDictionary.type(of: tag) == .numInGroup {
+            if let r = checkValue(tag, value, info: info) { return .reject(r) }
+            if (info >> 1) & 0xF == UInt32(FIXDictionary.FieldType.numInGroup.rawValue) {
                 let n = FIXView.parseUnsigned(value.baseAddress!, value.count) ?? 0
                 if n > 0 {
                     groupTag = tag
+                    groupMemberBit = tag == 453 ? 0x2000 : 0x4000
+                    groupDelimiter = FIXDictionary.groupDelimiter(tag)
                     groupExpected = n
                     groupEntries = 0
                     entryMask = 0
@@ -129,34 +134,44 @@ public struct FIXValidator: Sendable {
         }
         // Required header fields, then the message's required body fields (first missing one
         // named, in dictionary order).
-        if headerSeen != 15 {
-            let tag: UInt32 = headerSeen & 1 == 0 ? 49 : (headerSeen & 2 == 0 ? 56 : (headerSeen & 4 == 0 ? 34 : 52))
-            return .reject(FIXRejection(.requiredTagMissing, tag: tag))
-        }
-        let expected = FIXDictionary.requiredMask(msgType)
-        if requiredSeen != expected {
-            let missing = expected & ~requiredSeen
-            return .reject(FIXRejection(.requiredTagMissing, tag: FIXDictionary.requiredTag(msgType, missing.trailingZeroBitCount)))
+        let expected = FIXDictionary.requiredSlotMask(messageIndex: messageIndex)
+        if requiredSeen & expected != expected {
+            if requiredSeen & 0xF != 0xF {
+                let tag: UInt32 = requiredSeen & 1 == 0 ? 49 : (requiredSeen & 2 == 0 ? 56 : (requiredSeen & 4 == 0 ? 34 : 52))
+                return .reject(FIXRejection(.requiredTagMissing, tag: tag))
+            }
+            var k = 0
+            while true {
+                let tag = FIXDictionary.requiredTag(msgType, k)
+                if tag == 0 { break }
+                if requiredSeen & (1 &<< UInt32(FIXDictionary.requiredSlot(info: FIXDictionary.tagInfo(tag)))) == 0 {
+                    return .reject(FIXRejection(.requiredTagMissing, tag: tag))
+                }
+                k += 1
+            }
         }
         return .valid
     }
 
-    /// Format (reason 6) then enumeration (reason 5) of one non-empty value.
+    /// Format (reason 6) then enumeration (reason 5) of one non-empty value, typed by its
+    /// ``FIXDictionary/tagInfo(_:)``.
     @inlinable @inline(__always)
-    func checkValue(_ tag: UInt32, _ value: UnsafeRawBufferPointer) -> FIXRejection? {
+    func checkValue(_ tag: UInt32, _ value: UnsafeRawBufferPointer, info: UInt32) -> FIXRejection? {
         let ok: Bool
-        switch FIXDictionary.type(of: tag) {
-        case .string: ok = true
-        case .int: ok = FIXView.parseInt(value) != nil
-        case .numInGroup: ok = FIXView.parseUnsigned(value.baseAddress!, value.count) != nil
-        case .qty, .price: ok = FIXValidator.isDecimal(value)
-        case .char: ok = value.count == 1
-        case .boolean: ok = value.count == 1 && (value[0] == UInt8(ascii: "Y") || value[0] == UInt8(ascii: "N"))
-        case .utcTimestamp: ok = FIXTimestampFormat.isValid(value)
-        case .localMktDate: ok = FIXTimestampFormat.parseDate(value) != nil
+        switch UInt8(truncatingIfNeeded: (info >> 1) & 0xF) {
+        case FIXDictionary.FieldType.string.rawValue: ok = true
+        case FIXDictionary.FieldType.int.rawValue: ok = FIXView.parseInt(value) != nil
+        case FIXDictionary.FieldType.numInGroup.rawValue: ok = FIXView.parseUnsigned(value.baseAddress!, value.count) != nil
+        case FIXDictionary.FieldType.qty.rawValue, FIXDictionary.FieldType.price.rawValue: ok = FIXValidator.isDecimal(value)
+        case FIXDictionary.FieldType.char.rawValue: ok = value.count == 1
+        case FIXDictionary.FieldType.boolean.rawValue:
+            ok = value.count == 1 && (value[0] == UInt8(ascii: "Y") || value[0] == UInt8(ascii: "N"))
+        case FIXDictionary.FieldType.utcTimestamp.rawValue: ok = FIXTimestampFormat.isValid(value)
+        case FIXDictionary.FieldType.localMktDate.rawValue: ok = FIXTimestampFormat.parseDate(value) != nil
+        default: ok = true
         }
         if !ok { return FIXRejection(.incorrectDataFormat, tag: tag) }
-        if !FIXDictionary.isValidEnum(tag, value) { return FIXRejection(.valueIncorrect, tag: tag) }
+        if info & 0x20 != 0 && !FIXDictionary.isValidEnum(tag, value) { return FIXRejection(.valueIncorrect, tag: tag) }
         return nil
     }
 

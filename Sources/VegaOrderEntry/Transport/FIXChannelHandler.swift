@@ -82,6 +82,12 @@ final class FIXChannelHandler: ChannelInboundHandler, @unchecked Sendable {
         context.close(promise: nil)
     }
 
+    /// The end of a read burst: the writes its messages caused leave in one flush.
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if let runtime, runtime.channel === context.channel { runtime.flushIfNeeded() }
+        context.fireChannelReadComplete()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         runtime?.detach(context.channel, reason: "connection closed")
         context.fireChannelInactive()

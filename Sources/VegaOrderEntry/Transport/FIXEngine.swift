@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 import VegaCore
 
 /// Runs FIX sessions over TCP (optionally TLS) with SwiftNIO: acceptors (many client sessions
@@ -18,7 +19,18 @@ import VegaCore
 /// copied, in order, to each initiator session configured with `DropCopy=Y` (see
 /// ``FIXDropCopy`` for reports that originate elsewhere).
 ///
-/// API: ``start()``, ``events`` (an `AsyncStream`), ``send(_:to:)``, ``logout(_:reason:)``,
+/// Application messages reach the application either through ``events`` (an `AsyncStream`: one
+/// hop from the event loop to the consuming task, and the replies' ``send(_:to:)`` one hop
+/// back), or — with `onMessage` given to ``init(settings:logger:loop:onMessage:)`` — by a
+/// handler called on the event loop as each message is processed, whose replies are written
+/// at once and flushed together at the end of the read burst: no hop, no queue in between.
+///
+/// Back-pressure: ``trySend(_:to:)`` refuses (``FIXSendResult/wouldExceedBound(pendingBytes:limit:)``)
+/// a message that would take the session's unsent bytes past MaxOutboundBytes, instead of
+/// queueing it; ``send(_:to:)`` always queues (and a peer whose unsent bytes pass the bound is
+/// then disconnected as stalled).
+///
+/// API: ``start()``, ``events``, ``send(_:to:)``, ``trySend(_:to:)``, ``logout(_:reason:)``,
 /// ``stop()``. All methods are thread-safe.
 public final class FIXEngine: @unchecked Sendable {
     /// The engine's single event loop; every mutable runtime is touched only on it.
@@ -33,9 +45,20 @@ public final class FIXEngine: @unchecked Sendable {
     public let events: AsyncStream<FIXEngineEvent>
     let continuation: AsyncStream<FIXEngineEvent>.Continuation
 
+    /// Application logic called on the engine's event loop for every application message a
+    /// session delivers (in order, validated, never a duplicate). The messages it returns are
+    /// sent on the same session at once (numbered, stored, written; flushed with the rest of
+    /// the read burst). It must not block: it runs on the thread that reads every session.
+    public typealias MessageHandler = @Sendable (FIXSessionID, FIXMessage) -> [FIXOutgoingMessage]
+    /// The handler given at init; `nil`: messages go to ``events`` as ``FIXEngineEvent/message(_:_:)``.
+    let messageHandler: MessageHandler?
+
     /// Builds the sessions of `settings` (opening their file stores). `loop`: run on an existing
-    /// event loop instead of a private one-thread group.
-    public init(settings: [FIXSessionSettings], logger: Logger = Logger(label: "vega.fix"), loop: (any EventLoop)? = nil) throws {
+    /// event loop instead of a private one-thread group. `onMessage`: handle application
+    /// messages on the event loop (see ``MessageHandler``) instead of receiving them in ``events``.
+    public init(settings: [FIXSessionSettings], logger: Logger = Logger(label: "vega.fix"), loop: (any EventLoop)? = nil,
+                onMessage: MessageHandler? = nil) throws {
+        self.messageHandler = onMessage
         if let loop {
             self.loop = loop
             self.group = nil
@@ -112,8 +135,58 @@ public final class FIXEngine: @unchecked Sendable {
     @discardableResult
     public func send(_ message: FIXOutgoingMessage, to sessionID: FIXSessionID) -> Bool {
         guard let r = runtimes[sessionID] else { return false }
-        loop.execute { r.send(message) }
+        if loop.inEventLoop {
+            r.send(message)
+        } else {
+            loop.execute { r.send(message) }
+        }
         return true
+    }
+
+    /// Sends an application message unless it would take the session's unsent bytes (written
+    /// and not yet taken by the kernel, plus accepted `trySend`s not yet run) past the session's
+    /// MaxOutboundBytes: then nothing is sent, stored or numbered and the answer says so — the
+    /// caller decides (retry later, drop, reroute). A message larger than the bound alone is
+    /// accepted when nothing is pending, so that it cannot be refused forever.
+    ///
+    /// While the session is not connected nothing is unsent on the wire: messages are accepted,
+    /// stored and numbered, and reach the peer by resend after the next Logon (as with
+    /// ``send(_:to:)``). Thread-safe; the check is one atomic compare-and-exchange.
+    public func trySend(_ message: FIXOutgoingMessage, to sessionID: FIXSessionID) -> FIXSendResult {
+        guard let r = runtimes[sessionID] else { return .unknownSession }
+        let estimate = FIXEngine.estimatedSize(message)
+        let limit = r.settings.maxOutboundBytes
+        var current = r.outboundBytes.load(ordering: .relaxed)
+        while true {
+            if current > 0 && current + estimate > limit {
+                return .wouldExceedBound(pendingBytes: current, limit: limit)
+            }
+            let (exchanged, original) = r.outboundBytes.compareExchange(
+                expected: current, desired: current + estimate, ordering: .relaxed)
+            if exchanged { break }
+            current = original
+        }
+        let run: @Sendable () -> Void = {
+            r.send(message)
+            // The bytes actually written are counted by the write itself from here on.
+            r.outboundBytes.subtract(estimate, ordering: .relaxed)
+        }
+        if loop.inEventLoop { run() } else { loop.execute(run) }
+        return .accepted
+    }
+
+    /// An upper estimate of a message's encoded size: the header Vega writes (BeginString,
+    /// BodyLength, MsgType, CompIDs, MsgSeqNum, SendingTime, CheckSum) is below 128 bytes plus
+    /// the CompIDs; each field is its tag, `=`, value and SOH.
+    static func estimatedSize(_ message: FIXOutgoingMessage) -> Int {
+        var n = 192
+        for f in message.fields { n += 7 + f.value.utf8.count }
+        return n
+    }
+
+    /// Unsent bytes of a session as ``trySend(_:to:)`` counts them (0 for an unknown session).
+    public func pendingOutboundBytes(_ sessionID: FIXSessionID) -> Int {
+        runtimes[sessionID]?.outboundBytes.load(ordering: .relaxed) ?? 0
     }
 
     /// Starts the Logout handshake of a session.

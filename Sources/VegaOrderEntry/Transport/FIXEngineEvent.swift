@@ -16,3 +16,14 @@ public enum FIXEngineEvent: Sendable {
     /// session already connected, bytes before Logon beyond the limit).
     case connectionRefused(peer: String, reason: String)
 }
+
+/// The answer of ``FIXEngine/trySend(_:to:)``.
+public enum FIXSendResult: Sendable, Hashable {
+    /// Queued for the session (numbered, stored and written on the event loop, in call order).
+    case accepted
+    /// Refused, nothing queued: `pendingBytes` are already unsent and the message would take
+    /// them past `limit` (the session's MaxOutboundBytes). Retry once the peer has read.
+    case wouldExceedBound(pendingBytes: Int, limit: Int)
+    /// The engine has no session with that identity.
+    case unknownSession
+}

@@ -2,6 +2,7 @@ import Logging
 import NIOCore
 import NIOPosix
 import NIOSSL
+import Synchronization
 import VegaCore
 
 /// One session bound to at most one connection at a time: applies the session's actions to
@@ -14,8 +15,16 @@ final class FIXSessionRuntime: @unchecked Sendable {
     weak var engine: FIXEngine?
     var channel: (any Channel)?
     var pendingOutboundBytes = 0
+    /// Bytes written to the channel and not yet handed to the kernel, plus the estimates of
+    /// ``FIXEngine/trySend(_:to:)`` calls accepted but not yet run on the loop: what
+    /// `trySend` compares with MaxOutboundBytes. Updated from any thread.
+    let outboundBytes = Atomic<Int>(0)
     var reconnectTask: Scheduled<Void>?
     var connecting = false
+    /// Nesting of work whose writes are flushed together later (a read burst, a batch of
+    /// replies): writes in it are flushed once, by ``flushIfNeeded()``.
+    var batching = 0
+    var needsFlush = false
 
     init(settings: FIXSessionSettings, session: FIXSession, tls: NIOSSLContext?) {
         self.settings = settings
@@ -43,9 +52,20 @@ final class FIXSessionRuntime: @unchecked Sendable {
         scheduleReconnect()
     }
 
+    /// Bytes read from the connection, handled here on the event loop. Writes they cause are
+    /// flushed once at the end of the read burst (``flushIfNeeded()`` from channelReadComplete).
     func received(_ buffer: ByteBuffer) {
         let actions = buffer.withUnsafeReadableBytes { session.receive($0, now: .now()) }
+        batching += 1
         apply(actions)
+        batching -= 1
+    }
+
+    /// Flushes the writes of a finished batch.
+    func flushIfNeeded() {
+        guard needsFlush, batching == 0 else { return }
+        needsFlush = false
+        channel?.flush()
     }
 
     func send(_ message: FIXOutgoingMessage) {
@@ -62,6 +82,7 @@ final class FIXSessionRuntime: @unchecked Sendable {
         guard let engine else { return }
         var wrote = false
         var closeReason: String? = nil
+        var replies: [FIXOutgoingMessage] = []
         for action in actions {
             switch action {
             case .send(let bytes):
@@ -69,13 +90,22 @@ final class FIXSessionRuntime: @unchecked Sendable {
                 var buffer = channel.allocator.buffer(capacity: bytes.count)
                 buffer.writeBytes(bytes)
                 pendingOutboundBytes += bytes.count
-                let promise = channel.eventLoop.makePromise(of: Void.self)
                 let n = bytes.count
-                promise.futureResult.whenComplete { [self] _ in pendingOutboundBytes -= n }
+                outboundBytes.add(n, ordering: .relaxed)
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                promise.futureResult.whenComplete { [self] _ in
+                    pendingOutboundBytes -= n
+                    outboundBytes.subtract(n, ordering: .relaxed)
+                }
                 channel.write(buffer, promise: promise)
                 wrote = true
             case .deliver(let message):
-                engine.emit(.message(id, message))
+                // The application's handler runs here, on the loop: no hop through `events`.
+                if let handler = engine.messageHandler {
+                    replies += handler(id, message)
+                } else {
+                    engine.emit(.message(id, message))
+                }
                 if message.msgType == .executionReport && !settings.isDropCopy {
                     engine.replicate(FIXOutgoingMessage(.executionReport, message.bodyFields))
                 }
@@ -92,8 +122,19 @@ final class FIXSessionRuntime: @unchecked Sendable {
                 }
             }
         }
+        // Replies are sent (stored and numbered) even when the session just went down: they
+        // then reach the peer by resend after the next Logon.
+        if !replies.isEmpty {
+            batching += 1
+            for reply in replies { send(reply) }
+            batching -= 1
+            if self.channel != nil { wrote = true }
+        }
         guard let channel else { return }
-        if wrote { channel.flush() }
+        if wrote {
+            needsFlush = true
+            flushIfNeeded()
+        }
         if let reason = closeReason {
             // Close after the last write (a Logout) has left, so the peer sees why.
             self.channel = nil

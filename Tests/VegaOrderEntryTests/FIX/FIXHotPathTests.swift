@@ -43,6 +43,12 @@ func encodeFill(_ enc: inout FIXEncoder, seq: Int64, now: Timestamp<UTC>, ids: U
     return out.count
 }
 
+/// Encode an ExecutionReport with the session's straight-line encoder.
+@_noLocks
+func fixPerfEncodeReport(_ enc: inout FIXExecutionReportEncoder, _ fields: FIXExecutionReportFields) -> Int {
+    enc.encode(fields)?.count ?? -1
+}
+
 @Suite("FIX hot path")
 struct FIXHotPathTests {
     @Test("the @_noLocks parse+validate and encode paths produce correct results")
@@ -56,5 +62,14 @@ struct FIXHotPathTests {
         let bytes = Array(enc.finish()!)
         #expect(bytes.count == n)
         #expect(validate(bytes) == .valid)
+        var er = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT")
+        let size = Array("ID1".utf8).withUnsafeBytes { id in
+            fixPerfEncodeReport(&er, FIXExecutionReportFields(
+                msgSeqNum: 9, sendingTime: at(0), avgPx: Price4(rawValue: 1_002_500), clOrdID: id, cumQty: Quantity(100), execID: id,
+                lastPx: Price4(rawValue: 1_002_500), lastQty: Quantity(100), orderID: id, orderQty: Quantity(100),
+                ordStatus: UInt8(ascii: "2"), side: UInt8(ascii: "1"), symbol: id, transactTime: at(0),
+                execType: UInt8(ascii: "F"), leavesQty: Quantity(0)))
+        }
+        #expect(size > 100)
     }
 }

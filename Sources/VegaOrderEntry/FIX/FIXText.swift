@@ -1,0 +1,147 @@
+import VegaCore
+
+/// Straight-line text primitives for the FIX encoders: decimal integers by digit pairs, exact
+/// `Price4` decimals, small copies by overlapping unaligned loads, constant `<SOH>tag=` prefixes
+/// folded at compile time, and the CheckSum byte sum eight bytes at a time.
+///
+/// Every writer stores without bounds checks: the caller guarantees the room (the encoders check
+/// a message's worst-case length once, up front). Some writers store a few bytes past what they
+/// report as written (``putConstant(_:_:_:)`` eight, ``putUnsigned(_:_:_:)`` none); callers keep
+/// ``slack`` spare bytes at the end of their buffers. No allocation, no lock, no generics.
+public enum FIXText {
+    /// Spare bytes an encoder keeps behind the furthest byte it may report as written.
+    @inlinable public static var slack: Int { 16 }
+
+    /// The 200-byte table "000102…99": two ASCII digits per value below 100. Allocated once per
+    /// encoder (no global with lazy initialisation on the lane) by ``makeDigitPairs()``.
+    public static func makeDigitPairs() -> UnsafeMutableRawPointer {
+        let p = UnsafeMutableRawPointer.allocate(byteCount: 200, alignment: 2)
+        for i in 0..<100 {
+            p.storeBytes(of: UInt8(0x30 + i / 10), toByteOffset: 2 * i, as: UInt8.self)
+            p.storeBytes(of: UInt8(0x30 + i % 10), toByteOffset: 2 * i + 1, as: UInt8.self)
+        }
+        return p
+    }
+
+    /// Number of decimal digits of `v` (1 for 0).
+    @inlinable @inline(__always)
+    public static func digitCount(_ v: UInt64) -> Int {
+        if v < 10_000 {
+            return v < 100 ? (v < 10 ? 1 : 2) : (v < 1000 ? 3 : 4)
+        }
+        if v < 100_000_000 {
+            return v < 1_000_000 ? (v < 100_000 ? 5 : 6) : (v < 10_000_000 ? 7 : 8)
+        }
+        var n = 9
+        var t = v / 1_000_000_000
+        while t > 0 { n += 1; t /= 10 }
+        return n
+    }
+
+    /// Writes `v` in decimal at `p` (two digits per step from `pairs`); returns the digit count.
+    @inlinable @inline(__always)
+    public static func putUnsigned(_ p: UnsafeMutableRawPointer, _ v: UInt64, _ pairs: UnsafeRawPointer) -> Int {
+        let n = digitCount(v)
+        var end = n
+        var x = v
+        while x >= 100 {
+            let q = x / 100
+            let r = Int(truncatingIfNeeded: x &- q &* 100)
+            p.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 * r, as: UInt16.self), toByteOffset: end - 2, as: UInt16.self)
+            end -= 2
+            x = q
+        }
+        if x >= 10 {
+            p.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 * Int(x), as: UInt16.self), toByteOffset: end - 2, as: UInt16.self)
+        } else {
+            p.storeBytes(of: UInt8(truncatingIfNeeded: x) &+ 0x30, toByteOffset: end - 1, as: UInt8.self)
+        }
+        return n
+    }
+
+    /// Writes `raw` / 10⁴ in the shortest exact decimal form (`100`, `101.25`, `-0.0001`);
+    /// returns the byte count (at most 21).
+    @inlinable @inline(__always)
+    public static func putPrice4(_ p: UnsafeMutableRawPointer, _ raw: Int64, _ pairs: UnsafeRawPointer) -> Int {
+        var q = p
+        if raw < 0 {
+            q.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
+            q += 1
+        }
+        let m = raw.magnitude
+        let whole = m / 10_000
+        let fraction = Int(truncatingIfNeeded: m &- whole &* 10_000)
+        q += putUnsigned(q, whole, pairs)
+        if fraction != 0 {
+            q.storeBytes(of: UInt8(ascii: "."), as: UInt8.self)
+            let hi = fraction / 100, lo = fraction &- hi &* 100
+            q.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 * hi, as: UInt16.self), toByteOffset: 1, as: UInt16.self)
+            q.storeBytes(of: pairs.loadUnaligned(fromByteOffset: 2 * lo, as: UInt16.self), toByteOffset: 3, as: UInt16.self)
+            // Trailing zeros are not written: "101.25", not "101.2500".
+            let digits = lo == 0 ? (hi % 10 == 0 ? 1 : 2) : (lo % 10 == 0 ? 3 : 4)
+            q += 1 + digits
+        }
+        return q - p
+    }
+
+    /// `<SOH>tag=` as the bytes of a little-endian `UInt64` and their count (tags up to 5
+    /// digits). With a constant `tag` the optimiser folds this to two constants.
+    @inlinable @inline(__always)
+    public static func sohTag(_ tag: UInt32) -> (bits: UInt64, count: Int) {
+        var x: UInt64 = UInt64(UInt8(ascii: "="))
+        var t = tag
+        var n = 2
+        repeat {
+            x = x << 8 | UInt64(0x30 + t % 10)
+            t /= 10
+            n += 1
+        } while t > 0
+        return (x << 8 | 0x01, n)
+    }
+
+    /// Stores the 8 bytes of `bits` at `p` (unaligned) and returns `count`, the bytes that count.
+    @inlinable @inline(__always)
+    public static func putConstant(_ p: UnsafeMutableRawPointer, _ bits: UInt64, _ count: Int) -> Int {
+        p.storeBytes(of: bits, as: UInt64.self)
+        return count
+    }
+
+    /// Copies `n` bytes; no byte read or written outside the two ranges. Up to 32 bytes by two
+    /// possibly overlapping loads and stores, no call; longer by `memmove`.
+    @inlinable @inline(__always)
+    public static func copy(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) {
+        if n >= 16 {
+            if n <= 32 {
+                let a = src.loadUnaligned(as: SIMD16<UInt8>.self)
+                let b = src.loadUnaligned(fromByteOffset: n - 16, as: SIMD16<UInt8>.self)
+                dst.storeBytes(of: a, as: SIMD16<UInt8>.self)
+                dst.storeBytes(of: b, toByteOffset: n - 16, as: SIMD16<UInt8>.self)
+            } else {
+                dst.copyMemory(from: src, byteCount: n)
+            }
+        } else if n >= 8 {
+            let a = src.loadUnaligned(as: UInt64.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: a, as: UInt64.self)
+            dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+        } else if n >= 4 {
+            let a = src.loadUnaligned(as: UInt32.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            dst.storeBytes(of: a, as: UInt32.self)
+            dst.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
+        } else if n > 0 {
+            let a = src.load(as: UInt8.self)
+            let b = src.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let c = src.load(fromByteOffset: n - 1, as: UInt8.self)
+            dst.storeBytes(of: a, as: UInt8.self)
+            dst.storeBytes(of: b, toByteOffset: n >> 1, as: UInt8.self)
+            dst.storeBytes(of: c, toByteOffset: n - 1, as: UInt8.self)
+        }
+    }
+
+    /// The byte sum modulo 256 of `n` bytes at `p` (``FIXChecksum/sum(_:_:)``).
+    @inlinable @inline(__always)
+    public static func byteSum(_ p: UnsafeRawPointer, _ n: Int) -> UInt8 {
+        FIXChecksum.sum(p, n)
+    }
+}
