@@ -103,7 +103,7 @@ public struct TickToTradeSample: BitwiseCopyable, Sendable, Equatable {
     ///   subscript). Checked in debug builds only.
     @inlinable @inline(__always)
     public mutating func stamp(_ stage: LatencyStage) {
-        assert(stage.isLaneStage, "\(stage) is not stamped with lane ticks")
+        assert(stage.isLaneStage, "stamp(_:) takes a lane stage; set NIC and kernel stamps with the subscript")
         self[stage] = laneTicks()
     }
 

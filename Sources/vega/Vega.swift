@@ -7,5 +7,6 @@ struct Vega: ParsableCommand {
         commandName: "vega",
         abstract: "Vega: a low-latency trading stack for Linux.",
         subcommands: [DiagCommand.self, DemoCommand.self, SimCommand.self, FeedCommand.self, CaptureCommand.self, ReplayCommand.self,
-                      JournalCommand.self, FixCommand.self])
+                      JournalCommand.self, FixCommand.self,
+                      ProfileCommand.self])
 }
