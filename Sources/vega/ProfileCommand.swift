@@ -8,24 +8,18 @@ struct ProfileCommand: ParsableCommand {
         commandName: "profile",
         abstract: "Print the latency percentiles of a profile file and plot its distribution as SVG.",
         discussion: """
-            A profile file (written by the engine's latency profiler, LatencyProfiler.write(to:))
-            holds HDR histograms of every tick-to-trade path the lane recorded:
+            A profile file (written by the engine's latency profiler, LatencyProfiler.write(to:)) holds HDR histograms of every tick-to-trade path the lane recorded:
 
-              stage series    the time from the previous stamped stage to this one:
-                              nicRx kernelRx laneReceive bookUpdated strategyDecided
-                              riskPassed orderEncoded txHanded txTimestamp
-              end to end      FROM->TO, e.g. laneReceive->txHanded (the lane's own
-                              tick to trade), kernelRx->txHanded, kernelRx->txTimestamp
+              stage series   time from the previous stamped stage to this one:
+                             nicRx kernelRx laneReceive bookUpdated
+                             strategyDecided riskPassed orderEncoded
+                             txHanded txTimestamp
+              end to end     FROM->TO: laneReceive->txHanded (the lane's own),
+                             kernelRx->txHanded, kernelRx->txTimestamp, ...
 
-            The table gives count, min, p50, p90, p99, p99.9 and max in nanoseconds, exact to the
-            histograms' precision (3 significant digits), then the samples the lane dropped (ring
-            full), deltas that came out negative (clocks disagreeing) and outliers logged. The
-            worst samples follow with the event that caused each (venue, locate, MoldUDP64
-            sequence, order ID).
+            The table gives count, min, p50, p90, p99, p99.9 and max in nanoseconds, exact to the histograms' precision (3 significant digits), then the samples the lane dropped (ring full), deltas that came out negative (clocks disagreeing) and outliers logged. The worst samples follow with the event that caused each (venue, locate, MoldUDP64 sequence, order ID).
 
-            The plot is HdrHistogram's: latency against percentile on a log scale of 1/(1-p),
-            so 90%, 99%, 99.9% ... are evenly spaced and the tail shows. One line per series:
-            the end-to-end series by default, or those named with --stage.
+            The plot is HdrHistogram's: latency against percentile on a log scale of 1/(1-p), so 90%, 99%, 99.9% ... are evenly spaced and the tail shows. One line per series: the end-to-end series by default, or those named with --stage.
 
             Examples:
               vega profile run.vlp                                   # the table
