@@ -98,7 +98,8 @@ public struct TickToTradeSample: BitwiseCopyable, Sendable, Equatable {
 
     /// Stamps a lane stage with ``laneTicks()`` now.
     ///
-    /// - Cost: one `rdtsc` (≈51 ns on the project's VMs) and a store; no allocation, no lock.
+    /// - Cost: one `rdtsc` (13–51 ns on the project's VMs, see ``laneTicks()``) and a store; no
+    ///   allocation, no lock.
     /// - Precondition: `stage.isLaneStage` (a NIC/kernel stamp comes from the backend: use the
     ///   subscript). Checked in debug builds only.
     @inlinable @inline(__always)
