@@ -248,6 +248,9 @@ let package = Package(
             name: "VegaTelemetryTests",
             dependencies: [
                 "VegaCore", "VegaTelemetry",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -263,7 +266,7 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaCLITests",
-            dependencies: ["vega", "VegaHardware", "VegaJournal"],
+            dependencies: ["vega", "VegaHardware", "VegaJournal", "VegaTelemetry"],
             swiftSettings: swiftSettings),
     ]
 )

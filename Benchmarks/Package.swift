@@ -153,6 +153,16 @@ let package = Package(
             ],
             path: "Benchmarks/VenueBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The latency profiler's cost on the lane: laneTicks() (one rdtsc), a record into the
+        // recorder's ring while a thread drains it, six stage stamps + record; mallocs held at 0.
+        .executableTarget(
+            name: "TelemetryBenchmarks",
+            dependencies: [
+                .product(name: "Benchmark", package: "benchmark"),
+                .product(name: "VegaTelemetry", package: "Vega"),
+            ],
+            path: "Benchmarks/TelemetryBenchmarks",
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
         .executableTarget(
             name: "RingBenchmarks",
             dependencies: [

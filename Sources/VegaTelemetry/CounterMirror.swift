@@ -25,9 +25,11 @@ public struct CounterReading: Sendable, Equatable {
 /// Why the mirror refused a metric. It never lets a bad name or a kind clash reach the metrics
 /// backend (swift-prometheus traps on both).
 public enum CounterMirrorError: Error, Equatable, CustomStringConvertible {
-    /// `name` is not a Prometheus metric name (`[a-zA-Z_][a-zA-Z0-9_]*` after the prefix).
+    /// `name` is not a metric name the backend keeps as given: letters, `_`, digits 0 and 9, not
+    /// starting with a digit (swift-prometheus 2.4.1 rewrites the digits 1–8).
     case invalidName(String)
-    /// Label `label` of `name` is not a Prometheus label name (`[a-zA-Z_][a-zA-Z0-9_]*`, not `__…`).
+    /// Label `label` of `name` is not a label name the backend keeps as given (the same rule as
+    /// names, and not `__…`).
     case invalidLabel(name: String, label: String)
     /// `name` is already a `existing` (counter or gauge) and cannot become a `requested`.
     case kindConflict(name: String, existing: String, requested: String)
@@ -37,8 +39,10 @@ public enum CounterMirrorError: Error, Equatable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .invalidName(let n): "metric name '\(n)' is not valid: use letters, digits and '_' (not starting with a digit)"
-        case .invalidLabel(let n, let l): "metric '\(n)': label '\(l)' is not valid: use letters, digits and '_' (not starting with a digit or '__')"
+        case .invalidName(let n):
+            "metric name '\(n)' is not valid: use letters, '_' and the digits 0 and 9 (swift-prometheus 2.4.1 rewrites 1–8), not starting with a digit"
+        case .invalidLabel(let n, let l):
+            "metric '\(n)': label '\(l)' is not valid: use letters, '_' and the digits 0 and 9, not starting with a digit or '__'"
         case .kindConflict(let n, let e, let r): "metric '\(n)' is a \(e); it cannot also be a \(r)"
         case .labelConflict(let n, let e, let r): "metric '\(n)' has labels \(e); it cannot also have labels \(r)"
         }
@@ -193,11 +197,14 @@ public final class CounterMirror: Sendable {
         return full
     }
 
+    /// Letters, `_`, and the digits 0 and 9, not starting with a digit. swift-prometheus 2.4.1's
+    /// name check accepts only the digits `0` and `9` and silently rewrites the others, so two
+    /// distinct names could land on one family (and it traps on a kind clash): refuse them here.
     static func isValidName(_ s: String) -> Bool {
         guard let first = s.utf8.first, !(UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
         return s.utf8.allSatisfy { c in
             (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(c) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(c)
-                || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(c) || c == UInt8(ascii: "_")
+                || c == UInt8(ascii: "0") || c == UInt8(ascii: "9") || c == UInt8(ascii: "_")
         }
     }
 

@@ -234,9 +234,14 @@ extension LatencyProfile {
             }
             let bucketCountOffset = r.offset
             let buckets = try r.u32("series \(key.name) bucket count")
-            guard UInt64(buckets) <= total, Int(buckets) <= (r.limit - r.offset) / 16 + 1 else {
+            guard UInt64(buckets) <= total else {
                 throw .malformed(path: path, field: "series \(key.name) bucket count", offset: bucketCountOffset,
-                                 reason: "\(buckets) buckets for \(total) samples in \(r.limit - r.offset) remaining bytes")
+                                 reason: "\(buckets) buckets for \(total) samples")
+            }
+            // Checked before reserving room for them: a count the rest of the file cannot hold is a cut file.
+            guard Int(buckets) * 16 <= r.limit - r.offset else {
+                throw .truncated(path: path, field: "series \(key.name) buckets", offset: r.offset,
+                                 needed: Int(buckets) * 16 - (r.limit - r.offset))
             }
             var histogram = Histogram<UInt64>(lowestDiscernibleValue: lowest, highestTrackableValue: highest,
                                               numberOfSignificantValueDigits: digits)
@@ -271,19 +276,23 @@ extension LatencyProfile {
                 throw .malformed(path: path, field: "series \(key.name) min/max", offset: minOffset,
                                  reason: "min \(minValue) / max \(maxValue) are not in the first / last bucket")
             }
+            // The first bucket's samples are recorded as the exact min, the last bucket's as the exact
+            // max (a lone bucket: one min, the rest max): same buckets, and min/max as written.
             for (index, entry) in entries.enumerated() {
                 var count = entry.1
-                if index == 0 { histogram.record(minValue); count -= 1 }
-                if index == entries.count - 1 && count > 0 { histogram.record(maxValue); count -= 1 }
-                if count > 0 { histogram.record(entry.0, count: count) }
+                if index == 0 {
+                    histogram.record(minValue)
+                    count -= 1
+                }
+                guard count > 0 else { continue }
+                histogram.record(index == entries.count - 1 ? maxValue : entry.0, count: count)
             }
             profile.series.append(Series(series: key, histogram: histogram, min: minValue, max: maxValue))
         }
 
         let worstCount = try r.u32("worst-sample count")
-        guard Int(worstCount) <= (r.limit - r.offset) / 104 + 1 else {
-            throw .malformed(path: path, field: "worst-sample count", offset: r.offset - 4,
-                             reason: "\(worstCount) samples do not fit in \(r.limit - r.offset) remaining bytes")
+        guard Int(worstCount) * 104 <= r.limit - r.offset else {
+            throw .truncated(path: path, field: "worst samples", offset: r.offset, needed: Int(worstCount) * 104 - (r.limit - r.offset))
         }
         for i in 0..<Int(worstCount) {
             let key = try r.seriesKey("worst sample \(i) series")

@@ -98,12 +98,13 @@ public struct TickToTradeSample: BitwiseCopyable, Sendable, Equatable {
 
     /// Stamps a lane stage with ``laneTicks()`` now.
     ///
-    /// - Cost: one `rdtsc` (≈51 ns on the project's VMs) and a store; no allocation, no lock.
+    /// - Cost: one `rdtsc` (13–51 ns on the project's VMs, see ``laneTicks()``) and a store; no
+    ///   allocation, no lock.
     /// - Precondition: `stage.isLaneStage` (a NIC/kernel stamp comes from the backend: use the
     ///   subscript). Checked in debug builds only.
     @inlinable @inline(__always)
     public mutating func stamp(_ stage: LatencyStage) {
-        assert(stage.isLaneStage, "\(stage) is not stamped with lane ticks")
+        assert(stage.isLaneStage, "stamp(_:) takes a lane stage; set NIC and kernel stamps with the subscript")
         self[stage] = laneTicks()
     }
 

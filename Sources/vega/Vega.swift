@@ -7,5 +7,5 @@ struct Vega: AsyncParsableCommand {
         commandName: "vega",
         abstract: "Vega: a low-latency trading stack for Linux.",
         subcommands: [DiagCommand.self, DemoCommand.self, SimCommand.self, FeedCommand.self, CaptureCommand.self, ReplayCommand.self,
-                      JournalCommand.self, FixCommand.self, RunCommand.self, VenueCommand.self])
+                      JournalCommand.self, FixCommand.self, RunCommand.self, VenueCommand.self, ProfileCommand.self])
 }

@@ -1,3 +1,0 @@
-import Testing
-@testable import VegaTelemetry
-@Suite struct TelemetryPlaceholderTests { @Test func builds() { #expect(Bool(true)) } }
