@@ -135,7 +135,7 @@ enum EngineCommandSupport {
         for lane in s.lanes {
             let c = lane.counters
             print("lane \(lane.name): frames \(c.frames), messages \(c.messages), book events \(c.bookEvents), trades seen \(c.tradeEvents), strategy calls \(c.strategyCalls)")
-            print("  orders \(c.ordersSent) new, \(c.replacesSent) replaces, \(c.cancelsSent) cancels; risk rejects \(c.riskRejects), venue rejects \(c.venueRejects), send failures \(c.sendFailures)")
+            print("  orders \(c.ordersSent) new, \(c.replacesSent) replaces, \(c.cancelsSent) cancels; risk rejects \(c.riskRejects), venue rejects \(c.venueRejects), send failures \(c.sendFailures), refused while a session was down \(c.sessionDown)")
             if !lane.riskRejects.isEmpty {
                 print("  risk rejects by reason: " + lane.riskRejects.map { "\($0.reason) \($0.count)" }.joined(separator: ", "))
             }

@@ -29,8 +29,10 @@ public struct LaneCounters: Sendable, Equatable {
     public var replacesSent: UInt64 = 0
     public var riskRejects: UInt64 = 0
     public var omsRejects: UInt64 = 0
-    /// Accepted by risk and the OMS, but the session could not take it (not logged in, full).
+    /// Accepted by risk and the OMS, but the session could not take it (outbox full).
     public var sendFailures: UInt64 = 0
+    /// Refused before risk: the venue's session is not logged in.
+    public var sessionDown: UInt64 = 0
     public var executionReports: UInt64 = 0
     public var fills: UInt64 = 0
     public var filledShares: UInt64 = 0
@@ -307,6 +309,13 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
             // Not a venue of this lane: nothing to check it against, nowhere to send it.
             counters.omsRejects &+= 1
             refuse(intent, source: .lane, code: 0xFFFF)
+            return
+        }
+        guard sessions[venue].isLoggedIn else {
+            // No session to send on (not yet logged in, or lost): refused by the lane before risk
+            // and the OMS, so nothing is recorded as working and no breaker counts it.
+            counters.sessionDown &+= 1
+            refuse(intent, source: .lane, code: 0xFFFE)
             return
         }
         let result = trading.submit(intent, book: books.venueView(venue), now: now)

@@ -55,7 +55,7 @@ struct LaneCoreTests {
         #expect(lane.core.stamps.txHanded >= lane.core.stamps.orderEncoded)
     }
 
-    @Test("without a login the intents are refused by the session, the OMS and strategy hear of it, nothing is sent")
+    @Test("without a login the intents are refused by the lane before risk: nothing sent, nothing working, no breaker counts")
     func noLoginNoOrders() throws {
         var lane = try Self.makeLane(B.setup())
         let packet = B.packet(sequence: 1, [B.directory(locate: 7),
@@ -65,7 +65,9 @@ struct LaneCoreTests {
             lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
         }
         #expect(Self.sent(lane, venue: 0).isEmpty)
-        #expect(lane.core.counters.sendFailures == 2)
+        #expect(lane.core.counters.sessionDown == 2)
+        #expect(lane.core.counters.sendFailures == 0)
+        #expect(lane.core.trading.risk.rejectCount(.killSwitchStrategy) == 0)
         #expect(lane.core.counters.ordersSent == 0)
         #expect(lane.core.trading.orders.working(instrument: InstrumentID(1)).orders == 0)
     }
