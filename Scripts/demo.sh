@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs Vega's main job on the simulated default, from a fresh Debian 12 machine: installs the
-# Debian packages, builds `vega` in release, and runs `vega demo` (today: the host report, the
-# FPGA event ring fed by the HardwareSim FPGA simulator in another process, and timestamped UDP
-# over loopback). Arguments go to `vega demo` (see `vega demo --help`).
+# Debian packages, builds `vega` in release, and runs `vega demo`: two simulated venues and the
+# engine (market making, cross-venue arbitrage) on HardwareSim, live progress, a report whose last
+# line is `orders=N fills=N p50_ns=N p99_ns=N`. Arguments go to `vega demo` (see `vega demo --help`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
