@@ -178,6 +178,7 @@ let package = Package(
                 "VegaStrategy", "VegaJournal", "VegaVenue", "VegaTelemetry", "CVegaSys",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -57,6 +57,19 @@ struct EngineCommandTests {
         #expect(b.output.split(separator: "\n").first { $0.hasPrefix("output hash: ") } == hash)
     }
 
+    /// Waits up to 60 s for `process` to exit; SIGKILLs it after that. Returns whether it exited.
+    @discardableResult
+    static func reap(_ process: Process) -> Bool {
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { usleep(50_000) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            return false
+        }
+        return true
+    }
+
     @Test("vega run stops gracefully on SIGTERM: cancels, logs out, prints its report")
     func runStopsOnSIGTERM() throws {
         let config = try Self.lightConfig("run")
@@ -65,26 +78,112 @@ struct EngineCommandTests {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: vega)
         process.arguments = ["run", "--config", config, "--log-level", "info"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
+        let log = config + ".out"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
         try process.run()
+        defer { unlink(log) }
         // Wait until it trades (a progress line), at most 120 s.
         var seen = ""
         let deadline = Date().addingTimeInterval(120)
-        let handle = out.fileHandleForReading
-        while Date() < deadline && !seen.contains("t=") && process.isRunning {
-            let chunk = handle.availableData
-            if chunk.isEmpty { usleep(50_000) } else { seen += String(decoding: chunk, as: UTF8.self) }
+        while Date() < deadline && !seen.split(separator: "\n").contains(where: { $0.hasPrefix("t=") }) && process.isRunning {
+            usleep(100_000)
+            seen = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         }
-        #expect(seen.contains("t="), "no progress line: \(seen)")
+        #expect(seen.split(separator: "\n").contains { $0.hasPrefix("t=") }, "no progress line: \(seen)")
         kill(process.processIdentifier, SIGTERM)
-        process.waitUntilExit()
-        seen += String(decoding: handle.readDataToEndOfFile(), as: UTF8.self)
+        let stopped = Self.reap(process)
+        #expect(stopped, "vega run did not stop within 60 s of SIGTERM")
+        seen = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
         #expect(process.terminationStatus == 0, "\(seen)")
         #expect(seen.contains("graceful stop requested"), "\(seen)")
         #expect(seen.contains("cancels sent at stop"), "\(seen)")
         #expect(Self.summary(seen) != nil, "\(seen)")
+    }
+
+    /// GET `path` from 127.0.0.1:`port` over a plain socket; the whole response as text.
+    static func httpGet(port: UInt16, path: String) -> String? {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_port = port.bigEndian
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        guard ok == 0 else { return nil }
+        let request = Array("GET \(path) HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".utf8)
+        _ = request.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, 0) }
+        var out: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
+            if n <= 0 { break }
+            out += buffer[0..<n]
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A free TCP port below the kernel's ephemeral range (32768…), so a client socket of a
+    /// parallel test cannot take it between this check and the engine's bind.
+    static func freePort() -> UInt16 {
+        for candidate in stride(from: 21_000 + Int(getpid() % 5_000), to: 32_000, by: 11) {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var addr = sockaddr_in()
+            addr.sin_family = sa_family_t(AF_INET)
+            addr.sin_port = UInt16(candidate).bigEndian
+            addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            close(fd)
+            if ok == 0 { return UInt16(candidate) }
+        }
+        return 0
+    }
+
+    @Test("vega run serves the lane's counters, positions and latency on its Prometheus endpoint; a scrape sees them")
+    func metricsEndpointIsScraped() throws {
+        let port = Self.freePort()
+        let base = try Self.lightConfig("metrics")
+        defer { unlink(base) }
+        let text = try String(contentsOfFile: base, encoding: .utf8)
+            .replacingOccurrences(of: "[telemetry]\n", with: "[telemetry]\nmetrics_listen = \"127.0.0.1:\(port)\"\n")
+        try text.write(toFile: base, atomically: true, encoding: .utf8)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try builtVegaBinary())
+        process.arguments = ["run", "--config", base, "--duration", "60"]
+        let log = base + ".out"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            EngineCommandTests.reap(process)
+            unlink(log)
+        }
+        var seen = ""
+        let deadline = Date().addingTimeInterval(120)
+        // Two progress lines: the metrics have been published at least once after trading began.
+        func progressLines() -> Int { seen.split(separator: "\n").filter { $0.hasPrefix("t=") }.count }
+        while Date() < deadline && progressLines() < 2 && process.isRunning {
+            usleep(100_000)
+            seen = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        let body = try #require(Self.httpGet(port: port, path: "/metrics"), "no answer on \(port): \(seen)")
+        #expect(body.hasPrefix("HTTP/1.1 200"), "\(body.prefix(200))")
+        func value(_ prefix: String) -> Double? {
+            body.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.split(separator: " ").last!) }
+        }
+        #expect((value("vega_feed_messages{lane=\"lane0\"}") ?? 0) > 0, "\(body)")
+        #expect(value("vega_sessions_logged_in{lane=\"lane0\"}") == 2, "\(body)")
+        #expect(body.contains("# TYPE vega_orders_sent counter"), "\(body)")
+        #expect(body.contains("vega_strategy_position_shares{"), "\(body)")
+        #expect(Self.httpGet(port: port, path: "/nothing")?.hasPrefix("HTTP/1.1 404") == true)
     }
 
     @Test("a bad configuration is refused with the file, the key and what is allowed")

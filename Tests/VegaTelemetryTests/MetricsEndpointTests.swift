@@ -183,8 +183,16 @@ struct MetricsEndpointTests {
 
     @Test("start twice is refused; a port in use is a bind error naming it; stop frees the port for a restart")
     func lifecycle() async throws {
-        let endpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: 0))
-        let port = try await endpoint.start()
+        // A port below the kernel's ephemeral range (32768…): an ephemeral port freed by stop()
+        // can be taken at once by a client socket of a test running in parallel, which would make
+        // the restart below fail for a reason that is not the endpoint's.
+        var endpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: 0))
+        var port = 0
+        for candidate in stride(from: 20_000 + Int(getpid() % 5_000), to: 32_000, by: 7) {
+            endpoint = MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: candidate))
+            if let p = try? await endpoint.start() { port = p; break }
+        }
+        try #require(port != 0, "no free port below the ephemeral range")
         await #expect(throws: MetricsEndpointError.alreadyRunning(port: port)) { try await endpoint.start() }
         let clash = MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: port))
         do {
@@ -198,7 +206,14 @@ struct MetricsEndpointTests {
         await endpoint.stop()
         await endpoint.stop()  // idempotent
         let again = MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: port))
-        #expect(try await again.start() == port)
+        // The listening socket's close completes on its event loop as the group shuts down; allow
+        // the kernel a moment (bounded) before calling the port still taken.
+        var restarted: Int?
+        for _ in 0..<40 where restarted == nil {
+            restarted = try? await again.start()
+            if restarted == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(restarted == port, "the port was not free again within 2 s of stop()")
         await again.stop()
         await #expect(throws: MetricsEndpointError.invalidPort(70_000)) {
             try await MetricsEndpoint(registry: PrometheusCollectorRegistry(), configuration: .init(port: 70_000)).start()

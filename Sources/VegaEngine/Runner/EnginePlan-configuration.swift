@@ -109,8 +109,20 @@ extension EnginePlan {
         case .endpoints: .endpoints
         case .off: .off
         }
+        var metrics: (host: String, port: Int, token: String?)?
+        if let listen = c.telemetry.metricsListen, !forReplay {
+            var token: String?
+            if let env = c.telemetry.metricsTokenEnvironmentVariable {
+                guard let value = host.environment[env] else {
+                    throw EngineError("\(c.source): telemetry.metrics_token_env: the environment variable \(env) is not set")
+                }
+                token = value
+            }
+            metrics = (listen.host, Int(listen.port), token)
+        }
         self.init(name: c.engine.name, lanes: lanes, venues: simulated, journal: c.journal, configurationText: text,
                   profiling: profiling, profileFile: profileFile ?? c.telemetry.profileFile,
                   outlierNanoseconds: c.telemetry.outlierNanoseconds, cancelOnStop: c.engine.cancelOnStop == .all)
+        self.metrics = metrics
     }
 }

@@ -44,6 +44,9 @@ public struct EnginePlan: Sendable {
     public var outlierNanoseconds: UInt64?
     /// Cancel working orders at stop.
     public var cancelOnStop: Bool
+    /// The Prometheus endpoint to serve (`nil`: none): host, port (0: any free one) and the
+    /// bearer token scrapers must present (`nil`: none; bind to loopback then).
+    public var metrics: (host: String, port: Int, token: String?)?
     /// Where the HardwareSim rings live (a fresh temporary directory when `nil`).
     public var ringDirectory: String?
 
