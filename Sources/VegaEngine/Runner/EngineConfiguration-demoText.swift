@@ -2,8 +2,8 @@ import Foundation
 
 extension EngineConfiguration {
     /// The text of `Config/demo.toml`, built in: what `vega demo` journals as its configuration
-    /// (so `vega replay --journal` can rebuild the lanes) — parsing it gives ``demo`` (a test
-    /// holds the three equal: this text, the file, and ``demo``).
+    /// (so `vega replay --journal` can rebuild the lanes). `DemoConfigurationTextTests` holds this
+    /// text, the file and ``demo`` equal.
     public static let demoText = #"""
 # The configuration `vega demo` runs with no arguments (EngineConfiguration.demo; a test keeps the
 # two identical). Two simulated venues on HardwareSim, AAPL and MSFT on both, one lane, a market
@@ -162,5 +162,6 @@ position_breach = true
 [telemetry]
 profile = "full"
 outlier_ns = 20000
+
 """#
 }
