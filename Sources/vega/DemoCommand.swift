@@ -67,8 +67,6 @@ struct DemoCommand: AsyncParsableCommand {
             var j = configuration.journal ?? JournalConfiguration(directory: journal)
             j.directory = journal
             plan.journal = j
-        } else if config == nil {
-            plan.journal = nil
         }
         print("vega demo: \(plan.venues.count) simulated venues (\(plan.venues.map { "\($0.node.name) +\($0.wireLatencyNanoseconds / 1_000) µs" }.joined(separator: ", "))), "
               + "\(plan.lanes.count) lane(s), \(plan.lanes.flatMap { $0.setup.marketMakers }.count) market maker(s), "

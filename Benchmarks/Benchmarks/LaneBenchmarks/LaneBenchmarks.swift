@@ -48,6 +48,14 @@ let benchmarks: @Sendable () -> Void = {
         for i in benchmark.scaledIterations { blackHole(i) }
     }
 
+    // What the runner itself allocates per sample around start/stopMeasurement: the reference the
+    // lane benchmarks' malloc counts are read against.
+    Benchmark("empty-measured") { benchmark in
+        benchmark.startMeasurement()
+        blackHole(benchmark.scaledIterations.count)
+        benchmark.stopMeasurement()
+    }
+
     laneBenchmark("lane-tick-to-order", profiling: .off, orders: true)
     laneBenchmark("lane-tick-to-order-profiled", profiling: .full, orders: true)
     laneBenchmark("lane-tick-no-order", profiling: .off, orders: false)

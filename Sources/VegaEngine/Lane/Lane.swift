@@ -106,7 +106,7 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
                 for i in 0..<n {
                     let frame = batch[i]
                     let receive = core.profiling != .off ? vega_rdtsc() : 0
-                    handleFrame(venue: v, line: .a, bytes: frame.bytes, times: Self.times(of: frame), now: now,
+                    handleFrame(venue: v, line: .a, bytes: frame.bytes, times: EventTimes(frame: frame), now: now,
                                 receiveTicks: receive, truncated: frame.isTruncated)
                 }
                 frames &+= n
@@ -129,13 +129,6 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             nextTimer = now &+ timerInterval
         }
         return frames
-    }
-
-    @inlinable
-    static func times(of frame: RxFrame) -> EventTimes {
-        let nic = frame.hardwareTimestamp, kernel = frame.softwareTimestamp
-        return EventTimes(exchange: Timestamp(nanoseconds: 0), nicNanoseconds: nic?.nanoseconds ?? 0,
-                          kernelNanoseconds: kernel?.nanoseconds ?? 0, hasNIC: nic != nil, hasKernel: kernel != nil)
     }
 
     // MARK: inputs (live and replay)
@@ -183,7 +176,7 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             driverCounters.journalOverflows &+= 1
         }
         for v in 0..<venueCount {
-            core.beginFrame(venue: v, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: now, receiveTicks: 0)
+            core.selectFeed(venue: v, now: now)
             feeds[v].poll(now: now, output: &core)
         }
         core.handleTimer(now: now)

@@ -97,7 +97,6 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     @usableFromInline var currentVenue: Int
     @usableFromInline var now: UInt64
     @usableFromInline var currentTimes: EventTimes
-    @usableFromInline var currentSequence: UInt64
 
     public init(setup: LaneSetup, limits channel: RiskLimitsChannel, tap: consuming Tap, now: UInt64,
                 profiling: LaneProfiling = .full) throws(LaneSetupError) {
@@ -140,7 +139,6 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         currentVenue = 0
         self.now = now
         currentTimes = EventTimes(exchange: Timestamp(nanoseconds: 0))
-        currentSequence = 0
 
         let keys = setup.bookKeys
         locateCount = keys.count + 1
@@ -390,6 +388,14 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         }
     }
 
+    /// Sets the venue whose feed session runs next without a frame (its timers: re-requests,
+    /// give-ups), so requests and stale marks reach the right venue. Counts nothing.
+    @inlinable
+    public mutating func selectFeed(venue: Int, now: UInt64) {
+        currentVenue = venue
+        self.now = now
+    }
+
     /// Whether the frame just handled caused an order (its stamps are in ``stamps``).
     @inlinable public var frameCausedOrder: Bool { stampsTaken }
 
@@ -418,8 +424,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
             let u = books.withVenue(v) { $0.sink.output[i] }
             let lane = books.laneLocate(venue: v, venueLocate: u.locate)
             guard lane != 0 else { continue }
-            var t = u.times
-            t.exchange = u.times.exchange
+            let t = u.times
             if u.kind == .trade {
                 counters.tradeEvents &+= 1
                 let aggressor: Side = u.side == .buy ? .sell : .buy

@@ -113,8 +113,8 @@ public struct LaneOUCHSession: ~Copyable {
     }
 
     /// Encodes `intent` (already accepted by risk and the OMS) as OUCH into the session's outbox.
-    /// Returns the OUCH message's bytes within the outbox for journaling, or `nil` when it could
-    /// not be sent (counted in ``Counters/unsent``).
+    /// Returns `false` when it could not be sent (not logged in, outbox full, unknown order for a
+    /// cancel/replace; counted in ``Counters/unsent``).
     @inlinable
     public mutating func send(_ intent: OrderIntent, now: UInt64) -> Bool {
         switch intent.kind {

@@ -16,7 +16,6 @@ public final class EngineService: Service, @unchecked Sendable {
     let logger: Logger
     /// The final snapshot, once ``run()`` has returned.
     public private(set) var final: EngineSnapshot?
-    public private(set) var venueStatistics: [String] = []
     /// The metrics endpoint's bound port while running (when the plan asks for one).
     public var metricsPort: Int? { endpoint?.port }
     var endpoint: MetricsEndpoint?
@@ -59,7 +58,6 @@ public final class EngineService: Service, @unchecked Sendable {
         }
         final = engine.stop()
         if let final { publishMetrics(final) }
-        venueStatistics = engine.venueStatistics.map { "\($0)" }
         await endpoint?.stop()
     }
 

@@ -46,7 +46,6 @@ public struct EngineSnapshot: Sendable {
 
     public var orders: UInt64 { lanes.reduce(0) { $0 + $1.counters.ordersSent } }
     public var fills: UInt64 { lanes.reduce(0) { $0 + $1.counters.fills } }
-    public var ticksToTrade: UInt64 { latency?.row(for: .laneToTx)?.count ?? 0 }
 }
 
 extension LatencyReport {

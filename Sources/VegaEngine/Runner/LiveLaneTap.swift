@@ -10,7 +10,6 @@ public struct LiveLaneTap: LaneTap, ~Copyable {
     @usableFromInline let journal: Journal?
     public var recorder: LatencyRecorder
     public private(set) var journalOverflows: UInt64 = 0
-    @usableFromInline let scratch: UnsafeMutableRawPointer
 
     /// Whether frames' NIC/kernel receive stamps are real clocks comparable with the TSC's
     /// calibration (live sockets and NICs), or simulated ones (HardwareSim), left out.
@@ -20,10 +19,7 @@ public struct LiveLaneTap: LaneTap, ~Copyable {
         self.journal = journal
         self.receiveStamps = receiveStamps
         recorder = LatencyRecorder(capacity: latencyCapacity)
-        scratch = .allocate(byteCount: 80, alignment: 16)
     }
-
-    deinit { scratch.deallocate() }
 
     public mutating func decision(_ intent: OrderIntent, result: SubmitResult, now: UInt64) {
         guard let journal else { return }

@@ -63,11 +63,7 @@ public struct FeedHandler<
 
     /// The stamps of a received frame, in the form every book event carries.
     @inlinable
-    public static func times(of frame: RxFrame) -> EventTimes {
-        let nic = frame.hardwareTimestamp, kernel = frame.softwareTimestamp
-        return EventTimes(exchange: Timestamp(nanoseconds: 0), nicNanoseconds: nic?.nanoseconds ?? 0,
-                          kernelNanoseconds: kernel?.nanoseconds ?? 0, hasNIC: nic != nil, hasKernel: kernel != nil)
-    }
+    public static func times(of frame: RxFrame) -> EventTimes { EventTimes(frame: frame) }
 
     /// One round: each queue's waiting frames (up to one batch per queue), the session's timers,
     /// and the request they call for. `now`: the lane's monotonic ns. Returns the frames received.
@@ -129,3 +125,4 @@ public struct FeedHandler<
         }
     }
 }
+
