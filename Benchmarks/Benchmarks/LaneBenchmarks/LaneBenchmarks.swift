@@ -16,6 +16,9 @@
 // Per-tick latency: TSC reads around `handleFrame` (empty pair subtracted), all ticks of the run.
 // `cpu ns/tick` from thread CPU time over the batch (acks included for the order benchmarks).
 import Benchmark
+#if canImport(Glibc)
+import Glibc
+#endif
 import CITCHFraming
 import MarketDataBenchSupport
 import VegaCore
@@ -254,10 +257,31 @@ func laneBenchmark(_ name: String, profiling: LaneProfiling, orders: Bool) {
         for i in 0..<ticksPerSample {
             let t = samples[i]
             let net = t > cal.emptyPairTicks ? t - cal.emptyPairTicks : 0
-            benchmark.measurement(tickNs, Int(Double(net) / cal.ticksPerNanosecond))
+            let ns = Int(Double(net) / cal.ticksPerNanosecond)
+            benchmark.measurement(tickNs, ns)
+            allTickNs.append(ns)   // outside the measured window; reserved in setup
         }
     } setup: {
         if tsc == nil { tsc = TSCCalibration.measure() }
         if tickTicks == nil { tickTicks = .allocate(capacity: ticksPerSample) }
+        allTickNs.removeAll(keepingCapacity: true)
+        allTickNs.reserveCapacity(64 * ticksPerSample)
+    } teardown: {
+        // The runner's table stops at p99: print exact percentiles over every tick of the run
+        // (warm-up samples included) on stderr, p99.9 among them.
+        let line = tickPercentileSummary(name: name, allTickNs) + "\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
     }
+}
+
+/// Every tick's net nanoseconds of the current benchmark (all samples, warm-up included).
+nonisolated(unsafe) var allTickNs: [Int] = []
+
+/// "name: ticks=N p50=… p99=… p99.9=… p99.99=… max=… ns" over `values`.
+func tickPercentileSummary(name: String, _ values: [Int]) -> String {
+    guard !values.isEmpty else { return "\(name): no ticks" }
+    let sorted = values.sorted()
+    func at(_ q: Double) -> Int { sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
+    return "\(name): ticks=\(sorted.count) p50=\(at(0.5)) p90=\(at(0.9)) p99=\(at(0.99)) p99.9=\(at(0.999)) "
+        + "p99.99=\(at(0.9999)) max=\(sorted[sorted.count - 1]) ns"
 }
