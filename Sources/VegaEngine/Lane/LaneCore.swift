@@ -39,6 +39,8 @@ public struct LaneCounters: Sendable, Equatable {
     public var venueRejects: UInt64 = 0
     /// Venue messages the OMS refused (unknown order, illegal transition) or saw twice.
     public var omsRefused: UInt64 = 0
+    /// Venue rejects of a cancel or replace that crossed the fill or cancel finishing the order.
+    public var lateAnswers: UInt64 = 0
     public var duplicates: UInt64 = 0
     /// Intents dropped because the lane's work queue was full (a strategy in a loop).
     public var workQueueDrops: UInt64 = 0
@@ -488,6 +490,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         case .applied: break
         case .duplicate:
             counters.duplicates &+= 1
+            return
+        case .late:
+            counters.lateAnswers &+= 1
             return
         case .refused:
             counters.omsRefused &+= 1

@@ -83,6 +83,7 @@ public final class EngineService: Service, @unchecked Sendable {
                 CounterReading("oms_fills", c.fills, dimensions: d),
                 CounterReading("oms_filled_shares", c.filledShares, dimensions: d),
                 CounterReading("oms_refused", c.omsRefused, dimensions: d),
+                CounterReading("late_venue_answers", c.lateAnswers, dimensions: d),
                 CounterReading("venue_rejects", c.venueRejects, dimensions: d),
                 CounterReading("session_down_refusals", c.sessionDown, dimensions: d),
                 CounterReading("session_disconnects", c.sessionDisconnects, dimensions: d),
