@@ -73,6 +73,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     /// The stamps of the path being built (the first order caused by the current frame).
     public var stamps: LaneStamps
     @usableFromInline var stampsTaken: Bool
+    /// Order-entry bytes were written since the driver last flushed: the driver hands them to
+    /// the queue after the message that caused them, not at the end of the datagram.
+    public var outboundWritten: Bool
 
     @usableFromInline let sessions: UnsafeMutablePointer<LaneOUCHSession>
     @usableFromInline let makers: UnsafeMutablePointer<StrategyHost<MarketMaker>>
@@ -138,6 +141,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         self.profiling = profiling
         stamps = LaneStamps()
         stampsTaken = false
+        outboundWritten = false
         currentVenue = 0
         self.now = now
         currentTimes = EventTimes(exchange: Timestamp(nanoseconds: 0))
@@ -325,6 +329,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         case .send:
             let before = sessions[venue].soup.outbox.count
             if sessions[venue].send(intent, now: now) {
+                outboundWritten = true
                 switch intent.kind {
                 case .new: counters.ordersSent &+= 1
                 case .cancel: counters.cancelsSent &+= 1
