@@ -124,6 +124,15 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
                 driverCounters.receiveErrors &+= 1
             }
         }
+        if let c = core.clients {
+            // Client requests: a bounded batch per round, so a burst cannot starve the feeds.
+            var n = 0
+            while n < 64, let r = c.pointee.inbound.pointee.tryPop() {
+                handleClientRequest(r, now: now)
+                n &+= 1
+            }
+            frames &+= n
+        }
         if now >= nextTimer {
             handleTimer(now: now)
             nextTimer = now &+ timerInterval
@@ -170,6 +179,21 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             }
         }
         core.handleOrderEntry(venue: venue, bytes: bytes, now: now)
+        flush(now: now)
+    }
+
+    /// One client request (from the client link's inbound ring), journaled as
+    /// ``LaneJournalCodec/clientRequest`` so replay repeats it.
+    @inlinable
+    public mutating func handleClientRequest(_ request: ClientOrderRequest, now: UInt64) {
+        if let journal {
+            let ok = journal.ring.tryAppend(type: LaneJournalCodec.clientRequest, timestamp: now,
+                                            payloadLength: MemoryLayout<ClientOrderRequest>.size) {
+                $0.storeBytes(of: request, as: ClientOrderRequest.self)
+            }
+            if !ok { driverCounters.journalOverflows &+= 1 }
+        }
+        core.handleClientRequest(request, now: now)
         flush(now: now)
     }
 

@@ -102,6 +102,8 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     @usableFromInline var currentVenue: Int
     @usableFromInline var now: UInt64
     @usableFromInline var currentTimes: EventTimes
+    /// The client link's lane side (``attachClients(_:)``); `nil`: no client flow.
+    @usableFromInline var clients: UnsafeMutablePointer<LaneClientState>? = nil
 
     public init(setup: LaneSetup, limits channel: RiskLimitsChannel, tap: consuming Tap, now: UInt64,
                 profiling: LaneProfiling = .full) throws(LaneSetupError) {
@@ -365,6 +367,18 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
 
     @inlinable
     mutating func refuse(_ intent: OrderIntent, source: RejectSource, code: UInt16) {
+        if clients != nil && isClientOrder(intent.orderID) {
+            // Lane codes (see submit) are 0xFFFF no venue, 0xFFFE session down, 0 send failed;
+            // other `.lane` codes are the OMS's.
+            switch (source, code) {
+            case (.risk, _): clientRefused(intent, source: .risk, code: code)
+            case (_, 0xFFFF): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneNoRoute)
+            case (_, 0xFFFE): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneSessionDown)
+            case (_, 0): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneSendFailed)
+            default: clientRefused(intent, source: .oms, code: code)
+            }
+            return
+        }
         guard let slot = slot(ofOrder: intent.orderID) else { return }
         deliver(.rejected(OrderRejected(orderID: intent.orderID, replacementID: intent.newOrderID, request: intent.kind,
                                         source: source, code: code, now: Timestamp(nanoseconds: now))), slot: slot)
@@ -491,6 +505,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         let before = trading.orders.order(report.orderID)
         let (result, n) = trading.onExecution(report, now: now, cancels: cancels)
         if n > 0 { queueCancels(n) }
+        if clients != nil { clientReport(report, before: before, result: result) }
         switch result {
         case .applied: break
         case .duplicate:

@@ -124,5 +124,6 @@ extension EnginePlan {
                   profiling: profiling, profileFile: profileFile ?? c.telemetry.profileFile,
                   outlierNanoseconds: c.telemetry.outlierNanoseconds, cancelOnStop: c.engine.cancelOnStop == .all)
         self.metrics = metrics
+        self.clients = try forReplay ? nil : ClientFlowPlan(configuration: c)
     }
 }
