@@ -168,7 +168,7 @@ public final class EngineRun: @unchecked Sendable {
     @discardableResult
     public func startClients() async throws -> [Int] {
         guard let clients = plan.clients, clientGateway == nil else { return [] }
-        let gateway = try ClientGateway(plan: clients, links: clientLinks, logger: Logger(label: "vega.clients"))
+        let gateway = try ClientGateway(plan: clients, links: clientLinks, logger: logger)
         clientGateway = gateway
         do { return try await gateway.start() } catch {
             await gateway.finish()
