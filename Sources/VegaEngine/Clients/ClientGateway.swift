@@ -404,6 +404,7 @@ public final class ClientGateway: @unchecked Sendable {
             (60, FIXTimestampFormat.string(now)),
         ])
         stats.sentToClients += 1
+        replicate(r)
         return [r]
     }
 

@@ -95,8 +95,9 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
 
     // MARK: the busy loop
 
-    /// One round: every venue's market data and order-entry replies (one batch each), then the
-    /// timers when due. Returns the frames handled.
+    /// One round: every venue's market data and order-entry replies (one batch each), client
+    /// requests (up to 64) when a client link is attached, then the timers when due. Returns the
+    /// frames and client requests handled.
     @inlinable
     public mutating func pollOnce(now: UInt64) -> Int {
         var frames = 0

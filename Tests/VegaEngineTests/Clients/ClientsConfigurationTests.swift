@@ -109,3 +109,23 @@ struct ClientsConfigurationTests {
         #expect(twice.errors.first?.problem.contains("is already mapped by clients.sessions[0]") == true)
     }
 }
+
+@Suite("Config/clients-demo.toml")
+struct ClientsDemoConfigurationTests {
+    @Test("the example with client flow loads, maps CLIENT1 to the main account, and plans a client acceptor on port 9878")
+    func clientsDemoLoads() throws {
+        let c = try EngineConfiguration.load(path: ConfigTestSupport.configDirectory + "/clients-demo.toml", host: ConfigTestSupport.host)
+        let clients = try #require(c.clients)
+        #expect(clients.strategy == StrategyID(60) && clients.dropCopy == nil)
+        #expect(clients.sessions.map(\.sessionID) == [FIXSessionID(senderCompID: "VEGA", targetCompID: "CLIENT1")])
+        #expect(clients.sessions.first?.account == c.account(named: "main")?.id)
+        #expect(!c.strategies.contains { $0.id == clients.strategy })
+        let plan = try EnginePlan(configuration: c, text: nil, host: ConfigTestSupport.host)
+        let flow = try #require(plan.clients)
+        #expect(flow.clientSessions.map(\.socketAcceptPort) == [9878])
+        #expect(flow.instruments.map(\.symbol) == ["AAPL", "MSFT"])
+        // The client's own file is an initiator to it.
+        let client = try FIXConfiguration(contentsOf: ConfigTestSupport.configDirectory + "/clients-demo-client.cfg")
+        #expect(client.sessions.map(\.socketConnectPort) == [9878])
+    }
+}
