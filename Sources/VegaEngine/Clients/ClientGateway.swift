@@ -168,7 +168,8 @@ public final class ClientGateway: @unchecked Sendable {
             self.drain()
         }.get()
         if let dropEngine { await dropEngine.stop() }
-        if clientsOpen { await clientEngine.stop() }
+        let stillOpen = (try? await loop.submit { self.clientsOpen }.get()) ?? false
+        if stillOpen { await clientEngine.stop() }
         for t in eventTasks { await t.value }
         try? await group.shutdownGracefully()
     }
