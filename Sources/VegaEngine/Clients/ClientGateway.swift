@@ -483,7 +483,9 @@ public final class ClientGateway: @unchecked Sendable {
             } else {
                 o.pendingCancel = nil
             }
-            let reason = e.rejectSource == .lane && e.rejectCode == ClientExecutionEvent.laneUnknownOrder ? "0" : "99"
+            // Too late (0) when the lane no longer holds the order or the venue refused it.
+            let reason = e.rejectSource == .venue || (e.rejectSource == .lane && e.rejectCode == ClientExecutionEvent.laneUnknownOrder)
+                ? "0" : "99"
             let r = FIXOutgoingMessage(.orderCancelReject, [
                 (37, o.fixOrderID), (11, requested ?? o.clOrdID), (41, o.clOrdID), (39, o.status == "A" ? "A" : o.status),
                 (434, replace ? "2" : "1"), (102, reason), (58, Self.reason(e)),
@@ -585,7 +587,8 @@ public final class ClientGateway: @unchecked Sendable {
             case ClientExecutionEvent.laneNoRoute: "lane: no venue to route to"
             default: "lane: reason \(e.rejectCode)"
             }
-        case .venue: "venue rejected"
+        case .venue: e.kind == .rejected ? "venue rejected the order"
+            : "venue refused the request (too late: the order has filled or been canceled, or is about to)"
         case .none: "rejected"
         }
     }

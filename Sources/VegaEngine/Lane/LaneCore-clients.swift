@@ -170,6 +170,15 @@ extension LaneCore where Tap: ~Copyable {
     /// the client's event when the order is a client's. `before`: the order before the message.
     @inlinable
     mutating func clientReport(_ report: ExecutionReport, before: ManagedOrder?, result: OMSResult) {
+        if case .late = result, isClientOrder(report.orderID), report.kind == .cancelReject || report.kind == .replaceReject {
+            // The client's cancel or replace crossed the fill or cancel that ended the order: its
+            // answer is a reject (too late); the order's final report has gone already.
+            var e = ClientExecutionEvent(kind: report.kind == .cancelReject ? .cancelReject : .replaceReject, orderID: report.orderID)
+            e.venue = report.venue
+            e.rejectSource = .venue
+            emit(e)
+            return
+        }
         guard let c = clients, case .applied = result, let b = before else { return }
         // The order after the message, from the one before (a finished order leaves the OMS).
         var after = b
