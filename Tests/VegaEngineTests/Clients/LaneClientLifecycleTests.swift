@@ -69,4 +69,50 @@ struct LaneClientLifecycleTests {
         #expect(lane.core.trading.orders.openOrderCount == 0)
         #expect(lane.core.trading.positions.position(InstrumentID(1)).quantity == 40)
     }
+
+    @Test("a cancel that crosses the fill ending the order is answered as a cancel reject (too late) after the Filled")
+    func lateCancelReject() throws {
+        var setup = B.setup()
+        setup.marketMakers = []
+        let link = LaneClientLink(setup: setup, strategy: StrategyID(5), replicateVenueReports: false)
+        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
+        var core = try LaneCore(setup: setup, limits: channel, tap: NoLaneTap(), now: 1_000, profiling: .off)
+        core.attachClients(link)
+        var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
+            core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
+        B.loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
+        B.packet(sequence: 1, [B.directory(locate: 7),
+                               B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
+                               B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
+            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
+        }
+        let id = OrderID(5 << 48 | 1)
+        lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(5),
+                                                    instrument: InstrumentID(1), price: Price4(rawValue: 1_900_000),
+                                                    quantity: Quantity(100), orderID: id), now: 4_000)
+        let enter = try #require(B.ouchMessages(in: lane.withOrderEntryQueue(0) { $0.sent }).last)
+        guard case .enterOrder(let v) = try enter.withUnsafeBytes({ try OUCHDecoder.parseInbound($0) }) else {
+            Issue.record("the client order did not go out as an Enter Order")
+            return
+        }
+        let order = v.message
+        B.sequenced { OUCHOrderAccepted(accepting: order, timestamp: OUCHTimestamp(nanoseconds: 1),
+                                        orderReferenceNumber: 500).encode(into: $0) }.withUnsafeBytes {
+            lane.handleOrderEntry(venue: 0, bytes: $0, now: 5_000)
+        }
+        lane.handleClientRequest(ClientOrderRequest(kind: .cancel, strategy: StrategyID(5), instrument: InstrumentID(1), orderID: id),
+                                 now: 6_000)
+        // The venue filled the order before it saw the cancel, then refuses the cancel.
+        var replies = B.sequenced { OUCHOrderExecuted(timestamp: OUCHTimestamp(nanoseconds: 2), userRefNum: order.userRefNum, quantity: 100,
+                                                      price: Price4(rawValue: 1_900_000), liquidityFlag: .added, matchNumber: 11).encode(into: $0) }
+        replies += B.sequenced { OUCHCancelNotice(isReject: true, timestamp: OUCHTimestamp(nanoseconds: 3),
+                                                  userRefNum: order.userRefNum).encode(into: $0) }
+        replies.withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 7_000) }
+        var events: [ClientExecutionEvent] = []
+        _ = link.drain { events.append($0) }
+        #expect(events.map(\.kind) == [.new, .fill, .cancelReject], "\(events.map(\.kind))")
+        #expect(events.dropFirst().first?.leavesQuantity == .zero && events.dropFirst().first?.cumulativeQuantity == Quantity(100))
+        #expect(events.last?.rejectSource == .venue && events.last?.orderID == id)
+        #expect(lane.core.trading.orders.lateAnswers == 1)
+    }
 }
