@@ -1,12 +1,13 @@
 import VegaCore
 
-/// Straight-line text primitives for the FIX encoders: decimal integers by digit pairs, exact
-/// `Price4` decimals, small copies by overlapping unaligned loads, constant `<SOH>tag=` prefixes
-/// folded at compile time, and the CheckSum byte sum eight bytes at a time.
+/// Straight-line text primitives for the FIX encoders: decimal integers by digit pairs or eight
+/// digits per word (SWAR), exact `Price4` decimals, small copies by overlapping unaligned loads,
+/// constant `<SOH>tag=` prefixes, and the CheckSum byte sum.
 ///
 /// Every writer stores without bounds checks: the caller guarantees the room (the encoders check
 /// a message's worst-case length once, up front). Some writers store a few bytes past what they
-/// report as written (``putConstant(_:_:_:)`` eight, ``putUnsigned(_:_:_:)`` none); callers keep
+/// report as written (``putConstant(_:_:_:)``, ``putUnsignedWide(_:_:_:)`` and
+/// ``putPrice4Wide(_:_:_:)`` up to eight, ``putUnsigned(_:_:_:)`` none); callers keep
 /// ``slack`` spare bytes at the end of their buffers. No allocation, no lock, no generics.
 public enum FIXText {
     /// Spare bytes an encoder keeps behind the furthest byte it may report as written.
