@@ -20,24 +20,20 @@ public func fmt(_ x: Double, _ digits: Int) -> String {
     return String(cString: buf)
 }
 
-/// Vega's decode pass alone: `ITCHFileReader` framing + `ITCHDecoder.decode` (type switch,
-/// length and field checks, per-type counters) on every message; each result is consumed (the
+/// Vega's decode pass alone: `ITCHFileReader.decodeNext` (framing + `ITCHDecoder`'s fast path:
+/// length and field checks, per-type counters; the per-type switch for anything else) on every
+/// message; each result is consumed (the
 /// locate of every decoded message is summed, refusals counted), so nothing is optimised away.
 @inline(never)
 public func decodeOnly(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
     var reader = ITCHFileReader(unsafeBytes: bytes)
     var decoder = ITCHDecoder()
     var messages: UInt64 = 0, locates: UInt64 = 0, rejected: UInt64 = 0
-    loop: while true {
-        switch reader.next() {
-        case .message(let b):
-            messages &+= 1
-            switch decoder.decode(b) {
-            case .message(let m): locates &+= UInt64(m.stockLocate)
-            case .rejected: rejected &+= 1
-            }
-        case .end, .truncatedFrame:
-            break loop
+    while let d = reader.decodeNext(&decoder) {
+        messages &+= 1
+        switch d {
+        case .message(let m): locates &+= UInt64(m.stockLocate)
+        case .rejected: rejected &+= 1
         }
     }
     precondition(rejected == 0, "the generated file should decode cleanly: \(rejected) refused")
@@ -45,9 +41,11 @@ public func decodeOnly(_ bytes: UnsafeRawBufferPointer) -> (UInt64, UInt64) {
     return (messages, locates &+ decoder.counters.messages(.addOrder))
 }
 
-/// `ITCHFileBooks.run`'s loop (decode + `ITCHHandler.handle` into `OrderBooks`), over the mapped
-/// bytes, with every `sampleEvery`-th message's `handle` bracketed by TSC reads into `samples`.
-/// The sampled message pays ~30–40 cycles of fences; the other 1,023 pay one predictable branch.
+/// `ITCHFileBooks.run`'s loop (`ITCHHandler.handleNext`: the reader's decode fast path, the
+/// look-ahead over the next three messages, `OrderBooks`), over the mapped bytes, with every
+/// `sampleEvery`-th message's `handleNext` (decode + look-ahead + book) bracketed by TSC reads
+/// into `samples`. The sampled message pays ~30–40 cycles of fences; the other 1,023 pay one
+/// predictable branch.
 @inline(never)
 public func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCHHandler<OrderBooks<NoBookOutput>>,
                    samples: UnsafeMutablePointer<UInt64>, capacity: Int) -> (messages: UInt64, sampled: Int) {
@@ -56,19 +54,13 @@ public func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCH
     var messages: UInt64 = 0
     var k = 0
     let mask = sampleEvery &- 1  // hoisted: no global access in the loop
-    loop: while true {
-        switch reader.next() {
-        case .message(let b):
-            let sample = messages & mask == 0 && k < capacity
-            var t0: UInt64 = 0
-            handler.prefetch(upcoming: reader)
-            if sample { t0 = vega_tsc_start() }
-            _ = handler.handle(b, stamps: stamps)
-            if sample { samples[k] = vega_tsc_end() &- t0; k += 1 }
-            messages &+= 1
-        case .end, .truncatedFrame:
-            break loop
-        }
+    while true {
+        let sample = messages & mask == 0 && k < capacity
+        var t0: UInt64 = 0
+        if sample { t0 = vega_tsc_start() }
+        guard handler.handleNext(&reader, stamps: stamps) != nil else { break }
+        if sample { samples[k] = vega_tsc_end() &- t0; k += 1 }
+        messages &+= 1
     }
     return (messages, k)
 }
@@ -82,9 +74,26 @@ public func decodeAndBookWithoutPrefetch(_ bytes: UnsafeRawBufferPointer,
     var reader = ITCHFileReader(unsafeBytes: bytes)
     let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
     var messages: UInt64 = 0
+    while let decoded = reader.decodeNext(&handler.decoder) {
+        if case .message(let m) = decoded { _ = handler.apply(m, stamps: stamps) }
+        messages &+= 1
+    }
+    return messages
+}
+
+/// The loop before `handleNext`: `reader.next()`, the look-ahead, then `ITCHHandler.handle`
+/// (the decoder's generic path over the frame's bytes), no sampling: `itch-profile
+/// book-handle`, to compare the two in one binary.
+@inline(never)
+public func decodeAndBookWithHandle(_ bytes: UnsafeRawBufferPointer,
+                                    _ handler: inout ITCHHandler<OrderBooks<NoBookOutput>>) -> UInt64 {
+    var reader = ITCHFileReader(unsafeBytes: bytes)
+    let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
+    var messages: UInt64 = 0
     loop: while true {
         switch reader.next() {
         case .message(let b):
+            handler.prefetch(upcoming: reader)
             _ = handler.handle(b, stamps: stamps)
             messages &+= 1
         case .end, .truncatedFrame:

@@ -10,8 +10,8 @@ import MarketDataBenchSupport
 import VegaMarketData
 
 let args = CommandLine.arguments
-guard args.count >= 2, ["walk", "decode", "book", "book-noprefetch", "index-fixedmap", "index-direct"].contains(args[1]) else {
-    log("usage: itch-profile walk|decode|book|book-noprefetch|index-fixedmap|index-direct [passes] [file]")
+guard args.count >= 2, ["walk", "decode", "book", "book-noprefetch", "book-handle", "index-fixedmap", "index-direct"].contains(args[1]) else {
+    log("usage: itch-profile walk|decode|book|book-noprefetch|book-handle|index-fixedmap|index-direct [passes] [file]")
     exit(2)
 }
 let passes = args.count > 2 ? Int(args[2]) ?? 1 : 1
@@ -31,6 +31,7 @@ for pass in 1...passes {
     case "index-fixedmap": n = indexReplay(file.bytes, identity: false).0
     case "index-direct": n = indexReplay(file.bytes, identity: true).0
     case "book-noprefetch": n = decodeAndBookWithoutPrefetch(file.bytes, &handler)
+    case "book-handle": n = decodeAndBookWithHandle(file.bytes, &handler)
     default: n = decodeAndBook(file.bytes, &handler, samples: samples, capacity: Int(file.messages / sampleEvery + 2)).messages
     }
     let c1 = threadCPUNanoseconds()

@@ -102,6 +102,10 @@ public protocol OrderBookSink: ~Copyable {
     /// refuses nothing; any values are safe (a message that turns out bad is still decoded and
     /// refused as usual). Default: nothing.
     func prefetch(locate: UInt16, reference: UInt64, distance: Int)
+    /// The same hint for a message that puts an order at `price` ('A'/'F': `sideByte` is the
+    /// message's side byte; 'U': `sideByte` 0, the original order's side), so the level it
+    /// joins can be warmed too. Same rules as above. Default: the hint without the price.
+    func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, distance: Int)
     /// 'R' stock directory: the instrument at `locate` exists from now on.
     mutating func defineInstrument(locate: UInt16, symbol: Symbol, roundLot: UInt32, times: EventTimes) -> BookReject?
     /// 'A' / 'F' add order. `attribution` is the MPID for 'F' (4 ASCII bytes, big-endian), 0 for 'A'.
@@ -132,4 +136,9 @@ public protocol OrderBookSink: ~Copyable {
 extension OrderBookSink where Self: ~Copyable {
     @inlinable @inline(__always)
     public func prefetch(locate: UInt16, reference: UInt64, distance: Int) {}
+
+    @inlinable @inline(__always)
+    public func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, distance: Int) {
+        prefetch(locate: locate, reference: reference, distance: distance)
+    }
 }

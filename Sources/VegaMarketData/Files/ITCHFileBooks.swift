@@ -28,25 +28,22 @@ public struct ITCHFileBooks: ~Copyable {
         let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
         // A countdown, not `framed % progressEvery`: no division per message in the loop.
         var untilProgress = progressEvery
-        loop: while true {
-            switch reader.next() {
-            case .message(let bytes):
-                handler.prefetch(upcoming: reader)
-                _ = handler.handle(bytes, stamps: stamps)
-                framed &+= 1
-                if progressEvery > 0 {
-                    untilProgress &-= 1
-                    if untilProgress == 0 {
-                        progress(framed)
-                        untilProgress = progressEvery
-                    }
+        // `handleNext`: the reader's decode fast path, the look-ahead, the books (it counts a
+        // truncated final frame itself).
+        while true {
+            let at = reader.offset
+            guard let handled = handler.handleNext(&reader, stamps: stamps) else { break }
+            if case .decodeRejected(.truncatedFrame) = handled {
+                truncatedAt = at
+                break
+            }
+            framed &+= 1
+            if progressEvery > 0 {
+                untilProgress &-= 1
+                if untilProgress == 0 {
+                    progress(framed)
+                    untilProgress = progressEvery
                 }
-            case .end:
-                break loop
-            case .truncatedFrame(let offset):
-                handler.decoder.countFramingReject(.truncatedFrame)
-                truncatedAt = offset
-                break loop
             }
         }
         elapsedNanoseconds = Timestamp<Monotonic>.now().nanoseconds &- start

@@ -6,37 +6,65 @@ import VegaCore
 /// tag without a switch. A switch on the type byte is an indirect jump that a mixed feed makes
 /// unpredictable (callgrind: mispredicted on 66% of messages); this path has none.
 ///
-/// Rule bits: 0–7 length (0: unknown type or slow path), 8–15 case tag, 16–23 offset of a
-/// shares field that must be non-zero, 24–31 offset of a Price(4) that must be 1…200,000.0000,
-/// 32–39 offset of a side byte that must be 'B' or 'S', 40–55 0xFFFF where that side check
-/// applies. An offset of 0 means "no such field":
+/// Rule bytes (one little-endian 64-bit word per type, each field a byte so it is one load, not a
+/// shift and a mask): 0 length (0: unknown type or slow path), 1 case tag, 2 offset of a shares
+/// field that must be non-zero, 3 offset of a Price(4) that must be 1…200,000.0000, 4 offset of a
+/// side byte that must be 'B' or 'S', 5–6 0xFFFF where that side check applies. An offset of 0
+/// means "no such field":
 /// the checks then read bytes 0–3, whose type byte makes them pass (shares ≠ 0; a type byte
 /// ≤ 'h' puts the "price" at ≤ 0x68FFFFFF < 2,000,000,000), and the side check is masked off.
+/// Beside each rule, a second word holds the type's *framed key* for file input
+/// (``acceptFramed(_:key:)``): `length << 8 | type` as NASDAQ's file framing spells the 2-byte
+/// length and the type byte, or a key no frame can have (`type ^ 1` in the type byte) for the
+/// types the fast path does not take.
 /// 'C', 'H' and 'V' (printable flag, trading state, Price(8)s) have length 0 here: slow path.
 ///
 /// The case tags are read from the compiler's own layout of `ITCHMessage` at start-up (one
 /// message of each case built and inspected); if the layout is not the expected "pointer,
 /// then tag byte", every rule is 0 and all messages take the slow path.
 ///
-/// The table (2 KiB) is built once per process and never freed; decoders hold a pointer to it
-/// (an inline 2 KiB array measured 4× slower: the optimiser copied it per message).
+/// The table (4 KiB: rule and framed key per type byte) is built once per process and never
+/// freed; decoders hold a pointer to it (an inline 2 KiB array measured 4× slower: the
+/// optimiser copied it per message).
 @frozen @usableFromInline
 struct ITCHDecodeRules: @unchecked Sendable {  // an immutable table, shared read-only
     @usableFromInline let rules: UnsafePointer<UInt64>
 
+    /// The rule of type byte `type`, as a pointer to its bytes.
+    @inlinable @inline(__always)
+    func rule(_ type: UInt8) -> UnsafeRawPointer { UnsafeRawPointer(rules + (Int(type) &<< 1)) }
+
+    /// The fast path over one message of `count` bytes at `p`: its view, or nil for the switch.
     @inlinable @inline(__always)
     func accept(_ p: UnsafeRawPointer, _ count: Int) -> ITCHMessage? {
         // The type byte is readable only if there is one.
         guard count > 0 else { return nil }
-        let r = rules[Int(p._itchU8(0))]
-        let length = Int(truncatingIfNeeded: r & 0xFF)
-        let sharesAt = Int(truncatingIfNeeded: (r &>> 16) & 0xFF)
-        let priceAt = Int(truncatingIfNeeded: (r &>> 24) & 0xFF)
-        let sideAt = Int(truncatingIfNeeded: (r &>> 32) & 0xFF)
-        let sideMask = UInt32(truncatingIfNeeded: (r &>> 40) & 0xFFFF)
+        let r = rule(p._itchU8(0))
         // `count == length` first, alone: the loads below are in bounds only once it holds. An
         // unknown type's length is 0, which no count reaching here equals.
-        guard count == length else { return nil }
+        guard count == Int(r._itchU8(0)) else { return nil }
+        return check(p, r)
+    }
+
+    /// The fast path for file input: `key` is the 3 bytes before and at `p` (`length << 8 |
+    /// type`, the frame's 2-byte length and the message's type byte, read as one big-endian
+    /// load). One compare against the type's framed key stands for "known fast-path type, and
+    /// exactly its length" — the reader's own length-fits check is the caller's (it takes this
+    /// path only far enough from the end for any 255-byte message). Nil: the usual path.
+    @inlinable @inline(__always)
+    func acceptFramed(_ p: UnsafeRawPointer, key: UInt32) -> ITCHMessage? {
+        let r = rule(UInt8(truncatingIfNeeded: key))
+        guard r.loadUnaligned(fromByteOffset: 8, as: UInt32.self) == key else { return nil }
+        return check(p, r)
+    }
+
+    /// The field checks of rule `r` on a message whose length already matched it.
+    @inlinable @inline(__always)
+    func check(_ p: UnsafeRawPointer, _ r: UnsafeRawPointer) -> ITCHMessage? {
+        let sharesAt = Int(r._itchU8(2))
+        let priceAt = Int(r._itchU8(3))
+        let sideAt = Int(r._itchU8(4))
+        let sideMask = UInt32(r.loadUnaligned(fromByteOffset: 5, as: UInt16.self))
         // The field checks as integer arithmetic, not `&&`/`||`: the compiler turns short-circuit
         // logic into branches, and a side byte or a type's field set is unpredictable on a feed.
         var bad: UInt32 = p._itchTimestamp >= ITCHDecoder.nanosecondsPerDay ? 1 : 0
@@ -48,7 +76,7 @@ struct ITCHDecodeRules: @unchecked Sendable {  // an immutable table, shared rea
         let side = UInt32(p._itchU8(sideAt))
         bad |= ((side ^ 0x42) &* (side ^ 0x53)) & sideMask
         guard bad == 0 else { return nil }
-        return unsafeBitCast((UInt(bitPattern: p), UInt8(truncatingIfNeeded: r &>> 8)), to: ITCHMessage.self)
+        return unsafeBitCast((UInt(bitPattern: p), r._itchU8(1)), to: ITCHMessage.self)
     }
 
     /// Built once per process (off the lane: decoders take it in `init`).
@@ -57,8 +85,17 @@ struct ITCHDecodeRules: @unchecked Sendable {  // an immutable table, shared rea
     @usableFromInline init(table: UnsafePointer<UInt64>) { rules = table }
 
     static func makeTable() -> UnsafePointer<UInt64> {
-        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 256)
-        table.initialize(repeating: 0, count: 256)
+        // Entry 2t: type t's rule (little-endian, so byte k of memory is byte k of the rule);
+        // entry 2t + 1: its framed key. Until a type is given a rule, a key no frame matches.
+        let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 512)
+        func setKey(_ t: Int, _ key: UInt32) {
+            table[2 * t + 1] = 0
+            UnsafeMutableRawPointer(table + (2 * t + 1)).storeBytes(of: key, as: UInt32.self)
+        }
+        for t in 0..<256 {
+            table[2 * t] = 0
+            setKey(t, UInt32(t ^ 1))
+        }
         guard MemoryLayout<ITCHMessage>.size == 9 else { return UnsafePointer(table) }
         let probe = UnsafeRawPointer(bitPattern: 0x1000).unsafelyUnwrapped
         var built = InlineArray<256, UInt64>(repeating: 0)
@@ -92,7 +129,12 @@ struct ITCHDecodeRules: @unchecked Sendable {  // an immutable table, shared rea
             && rule(0x49, 50, .noii(.init(unchecked: p)))
             && rule(0x4E, 20, .rpii(.init(unchecked: p)))
             && rule(0x4F, 48, .dlcrPriceDiscovery(.init(unchecked: p)))
-        if ok { for i in 0..<256 { table[i] = built[i] } }
+        if ok {
+            for t in 0..<256 where built[t] != 0 {
+                table[2 * t] = built[t].littleEndian
+                setKey(t, UInt32(truncatingIfNeeded: built[t] & 0xFF) << 8 | UInt32(t))
+            }
+        }
         return UnsafePointer(table)
     }
 }

@@ -66,15 +66,45 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
     }
 
     /// The hint for one upcoming message: A, F, E, C, X, D and U carry the order reference at
-    /// offset 11 (U: the original), the locate at 1.
+    /// offset 11 (U: the original), the locate at 1; A and F their side at 19 and price at 32,
+    /// U its new price at 31 (each read only when the frame is the type's full length).
     @inlinable @inline(__always)
     func hint(_ bytes: UnsafeRawBufferPointer, distance: Int) {
         guard bytes.count >= 19, let p = bytes.baseAddress else { return }
-        let t = Int(p._itchU8(0)) &- 0x40
+        let type = p._itchU8(0)
+        let t = Int(type) &- 0x40
         // Bits for 'A' 0x41, 'C' 0x43, 'D' 0x44, 'E' 0x45, 'F' 0x46, 'U' 0x55, 'X' 0x58.
         let orderTypes: UInt32 = 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 0x15 | 1 << 0x18
         guard t >= 0, t < 32, orderTypes &>> UInt32(t) & 1 != 0 else { return }
-        sink.prefetch(locate: p._itchU16(1), reference: p._itchU64(11), distance: distance)
+        let locate = p._itchU16(1), reference = p._itchU64(11)
+        if distance == 1 {
+            // Only the last stage uses the price (to find the level an order joins).
+            if (type == 0x41 || type == 0x46) && bytes.count >= 36 {
+                sink.prefetch(locate: locate, reference: reference, price: p._itchU32(32), sideByte: p._itchU8(19),
+                              distance: 1)
+                return
+            }
+            if type == 0x55 && bytes.count >= 35 {
+                sink.prefetch(locate: locate, reference: reference, price: p._itchU32(31), sideByte: 0, distance: 1)
+                return
+            }
+        }
+        sink.prefetch(locate: locate, reference: reference, distance: distance)
+    }
+
+    /// File input's loop step: decodes the next message of `reader` (its fast path,
+    /// ``ITCHFileReader/decodeNext(_:)``), gives the look-ahead the three after it
+    /// (``prefetch(upcoming:)``), and applies it. Nil at the end of the file; a truncated final
+    /// frame comes back as `.decodeRejected(.truncatedFrame)` (counted) and ends the walk.
+    /// Same results and counters as `reader.next()` + ``handle(_:stamps:)``. No allocation.
+    @inlinable @inline(__always)
+    public mutating func handleNext(_ reader: inout ITCHFileReader, stamps: EventTimes) -> ITCHHandled? {
+        guard let decoded = reader.decodeNext(&decoder) else { return nil }
+        prefetch(upcoming: reader)
+        switch decoded {
+        case .message(let m): return apply(m, stamps: stamps)
+        case .rejected(let reason): return .decodeRejected(reason)
+        }
     }
 
     /// Decodes one message and applies it. `stamps` carries the frame's NIC/kernel stamps; its
