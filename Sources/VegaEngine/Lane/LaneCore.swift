@@ -71,6 +71,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     /// The stamps of the path being built (the first order caused by the current frame).
     public var stamps: LaneStamps
     @usableFromInline var stampsTaken: Bool
+    /// While true, market data still builds the books and risk's references, but no strategy
+    /// hears of it: a live lane's late join replays the day's start, nothing to trade on.
+    public var strategiesMuted = false
 
     @usableFromInline let sessions: UnsafeMutablePointer<LaneOUCHSession>
     @usableFromInline let makers: UnsafeMutablePointer<StrategyHost<MarketMaker>>
@@ -278,6 +281,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
 
     @inlinable
     mutating func deliverToSubscribers(_ event: StrategyEvent, locate: UInt16) {
+        if strategiesMuted { return }
         var mask = subscribers[Int(locate)]
         while mask != 0 {
             let slot = mask.trailingZeroBitCount
