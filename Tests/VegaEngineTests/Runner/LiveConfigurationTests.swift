@@ -2,6 +2,8 @@ import Testing
 import VegaCore
 import VegaEngine
 import VegaHardware
+import VegaMarketData
+import VegaVenue
 
 /// The live backend's keys (`[venues.feed] timestamping`, `[venues.order_entry] reconnect_ms`),
 /// their errors, and what the plan refuses to run live.
@@ -69,6 +71,21 @@ struct LiveConfigurationTests {
         let errors = S.errors(text, host: Self.host, sourceLocation: sourceLocation)
         #expect(errors.count == 1, "\(ConfigurationErrors(errors))", sourceLocation: sourceLocation)
         return errors.first
+    }
+
+    @Test("Config/live-loopback.toml plans against the venue Config/venue-loopback.toml describes")
+    func loopbackPairAgrees() throws {
+        let host = ConfigurationHost(environment: ["VEGA_LOOPBACK_PASSWORD": "pw"], onlineCPUs: 2)
+        let c = try EngineConfiguration.load(path: S.configDirectory + "/live-loopback.toml", host: host)
+        let plan = try EnginePlan(configuration: c, text: nil, host: host)
+        let venue = try VenueServiceConfiguration(contentsOf: S.configDirectory + "/venue-loopback.toml",
+                                                  environment: ["VEGA_LOOPBACK_PASSWORD": "pw"]).venues[0]
+        let live = try #require(plan.liveVenues.first)
+        #expect(live.lineA == venue.marketData.group)
+        #expect(live.recovery == venue.reRequest)
+        #expect(live.orderEntry == venue.ouch)
+        #expect(plan.lanes[0].setup.venues[0].feedSession.description.hasPrefix(venue.node.marketDataSession))
+        #expect(venue.node.firms.map(\.username) == [plan.lanes[0].setup.venues[0].username])
     }
 
     @Test("the live keys are read, with their defaults, into the plan's live venue")
