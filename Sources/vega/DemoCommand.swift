@@ -140,6 +140,9 @@ enum EngineCommandSupport {
             if !lane.omsRejects.isEmpty {
                 print("  OMS refusals by reason: " + lane.omsRejects.map { "\($0.reason) \($0.count)" }.joined(separator: ", "))
             }
+            if c.lateAnswers > 0 {
+                print("  late venue answers (cancel/replace rejected after the order had finished): \(c.lateAnswers)")
+            }
             print("  fills \(c.fills) (\(c.filledShares) shares); feed gaps \(lane.feedGaps); journal overflows \(lane.journalOverflows); latency samples dropped \(lane.latencyDropped)")
             for st in lane.strategies {
                 let t = st.totals

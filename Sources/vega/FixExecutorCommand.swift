@@ -62,9 +62,8 @@ struct FixExecutorCommand: ParsableCommand {
                 switch event {
                 case .message(let id, let m):
                     print("<- \(id.targetCompID) \(FixSupport.describe(m))")
-                    var book = books[id] ?? FIXExecutorBook(referencePrice: reference)
-                    let replies = book.handle(m, now: .now())
-                    books[id] = book
+                    // In place: a copy out and back would copy the book's order maps per order.
+                    let replies = books[id, default: FIXExecutorBook(referencePrice: reference)].handle(m, now: .now())
                     for r in replies {
                         engine.send(r, to: id)
                         print("-> \(id.targetCompID) \(r.msgType == .executionReport ? "ExecutionReport" : "OrderCancelReject") \(r.fields.filter { [11, 41, 150, 39, 31, 32, 151, 102].contains($0.tag) }.map { "\($0.tag)=\($0.value)" }.joined(separator: " "))")

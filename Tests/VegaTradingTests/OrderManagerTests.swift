@@ -74,7 +74,27 @@ struct OrderManagerTests {
         // A fill completing an order with a cancel pending: Filled wins.
         _ = oms.requestCancel(OrderID(1), now: 0)
         #expect(oms.apply(fill(1, exec: 2, qty: 60, price: 100), now: 0) == .applied(from: .pendingCancel, to: .filled))
-        #expect(oms.apply(ExecutionReport(kind: .cancelReject, orderID: OrderID(1)), now: 0) == .refused(.illegalTransition, state: .filled))
+        // The venue's "too late to cancel" then arrives: a late answer, not an illegal transition.
+        #expect(oms.apply(ExecutionReport(kind: .cancelReject, orderID: OrderID(1)), now: 0) == .late)
+        #expect(oms.lateAnswers == 1 && oms.rejectCount(.illegalTransition) == 0)
+        // A cancel ack for the filled order is not a late answer: the venue contradicts the fill.
+        #expect(oms.apply(ExecutionReport(kind: .cancelAck, orderID: OrderID(1)), now: 0) == .refused(.illegalTransition, state: .filled))
+    }
+
+    /// Seen in `vega demo`: a replace crossing the fill that completes the original; the venue
+    /// then rejects the replace of an order it no longer has.
+    @Test func aReplaceRejectAfterTheOriginalFilledIsALateAnswer() {
+        var oms = OrderManager(capacity: smallCapacity)
+        _ = oms.register(newOrder(1, price: 100, qty: 100), now: 0)
+        _ = oms.apply(ack(1), now: 0)
+        #expect(oms.requestReplace(OrderID(1), newID: OrderID(2), price: px(100.5), quantity: Quantity(100), now: 0)
+                == .applied(from: .new, to: .pendingReplace))
+        #expect(oms.apply(fill(1, exec: 1, qty: 100, price: 100), now: 0) == .applied(from: .pendingReplace, to: .filled))
+        #expect(oms.apply(ExecutionReport(kind: .replaceReject, orderID: OrderID(1)), now: 0) == .late)
+        #expect(oms.order(OrderID(2)) == nil && oms.openOrderCount == 0)
+        #expect(oms.lateAnswers == 1 && oms.rejectCount(.illegalTransition) == 0)
+        // A replace ack for it would contradict the fill: refused.
+        #expect(oms.apply(ExecutionReport(kind: .replaceAck, orderID: OrderID(1)), now: 0) == .refused(.illegalTransition, state: .filled))
     }
 
     @Test func replaceCarriesCumulativeQuantityUnderTheNewID() {

@@ -159,9 +159,10 @@ final class MatchingFixture: @unchecked Sendable {
         self.ops = ops
         executionsPerBatch = scratch.executions
         let depth = locates.map { scratch.depth($0, side: .buy).count + scratch.depth($0, side: .sell).count }
-        fputs("matching fixture: \(prefill.count) orders pre-filled; \(batch) ops = \(adds) adds, \(cancels) cancels, "
-              + "\(crosses) marketable IOC; \(scratch.executions) executions; \(scratch.restingOrderCount) resting after, "
-              + "levels per instrument after \(depth)\n", stderr)
+        let line = "matching fixture: \(prefill.count) orders pre-filled; \(batch) ops = \(adds) adds, \(cancels) cancels, "
+            + "\(crosses) marketable IOC; \(scratch.executions) executions; \(scratch.restingOrderCount) resting after, "
+            + "levels per instrument after \(depth)\n"
+        _ = line.withCString { write(2, $0, strlen($0)) }
     }
 
     static func build(_ prefill: [VenueOrderRequest]) -> MatchingEngine {

@@ -43,10 +43,10 @@ final class ExecutorBooks: @unchecked Sendable {
 
     func handle(_ id: FIXSessionID, _ m: FIXMessage) -> [FIXOutgoingMessage] {
         received += 1
-        var book = books[id] ?? FIXExecutorBook(referencePrice: referencePrice)
-        let replies = book.handle(m, now: .now())
-        books[id] = book
-        return replies
+        // In place: copying the book out of the dictionary and back (`var book = books[id]`)
+        // left its order maps shared, so every order copied all of them (O(orders) per order:
+        // the throughput collapse with many orders).
+        return books[id, default: FIXExecutorBook(referencePrice: referencePrice)].handle(m, now: .now())
     }
 }
 

@@ -32,7 +32,7 @@ struct ConfigurationParser {
     }
 
     static let rootKeys = ["engine", "accounts", "venues", "instruments", "lanes", "strategies", "risk", "fix_sessions",
-                           "journal", "telemetry"]
+                           "clients", "journal", "telemetry"]
     static let nameAllowed = "1...32 characters: letters, digits, \"_\", \"-\", \".\""
     static func isNameCharacter(_ c: Unicode.Scalar) -> Bool {
         c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || c == "_" || c == "-" || c == ".")
@@ -51,6 +51,7 @@ struct ConfigurationParser {
         let strategies = parseStrategies(root)
         let risk = parseRisk(root)
         let fixSessions = parseFIXSessions(root)
+        let clients = parseClients(root, fixSessions: fixSessions, venues: venues, strategies: strategies)
         let journal = parseJournal(root)
         let telemetry = parseTelemetry(root)
         guard let engine, let risk, diagnostics.errors.isEmpty else { return nil }
@@ -58,6 +59,7 @@ struct ConfigurationParser {
             source: source, engine: engine, accounts: accounts, venues: venues, instruments: instruments, lanes: lanes,
             strategies: strategies, risk: risk, fixSessions: fixSessions, journal: journal, telemetry: telemetry)
         configuration.risk = risk
+        configuration.clients = clients
         checkRisk(configuration, root: root)
         return diagnostics.errors.isEmpty ? configuration : nil
     }

@@ -39,6 +39,8 @@ public struct EngineConfiguration: Sendable {
     public var risk: RiskLimits
     /// `[[fix_sessions]]`: client-facing FIX sessions, each a QuickFIX-format `.cfg` already parsed.
     public var fixSessions: [FIXSessionsFile]
+    /// `[clients]`: client order flow over those sessions; `nil` when the file has none.
+    public var clients: ClientsConfiguration? = nil
     /// `[journal]`; `nil` when the file has no `[journal]` table: no journal is written.
     public var journal: JournalConfiguration?
     /// `[telemetry]`: metrics endpoint and latency profiler.
@@ -126,6 +128,7 @@ extension EngineConfiguration {
         c.instruments = max(c.instruments, (instruments.map { Int($0.id.rawValue) }.max() ?? 0) + 1)
         c.accounts = max(c.accounts, (accounts.map { Int($0.id.rawValue) }.max() ?? 0) + 1)
         c.strategies = max(c.strategies, (strategies.map { Int($0.id.rawValue) }.max() ?? 0) + 1)
+        if let clients { c.strategies = max(c.strategies, Int(clients.strategy.rawValue) + 1) }
         c.venues = max(c.venues, (venues.map { Int($0.id.rawValue) }.max() ?? 0) + 1)
         return c
     }
@@ -138,7 +141,7 @@ extension EngineConfiguration: Equatable {
     public static func == (a: EngineConfiguration, b: EngineConfiguration) -> Bool {
         a.engine == b.engine && a.accounts == b.accounts && a.venues == b.venues
             && a.instruments == b.instruments && a.lanes == b.lanes && a.strategies == b.strategies && a.risk == b.risk
-            && a.fixSessions == b.fixSessions && a.telemetry == b.telemetry && journalsEqual(a.journal, b.journal)
+            && a.fixSessions == b.fixSessions && a.clients == b.clients && a.telemetry == b.telemetry && journalsEqual(a.journal, b.journal)
     }
 
     static func journalsEqual(_ a: JournalConfiguration?, _ b: JournalConfiguration?) -> Bool {

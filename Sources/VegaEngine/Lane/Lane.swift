@@ -95,8 +95,9 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
 
     // MARK: the busy loop
 
-    /// One round: every venue's market data and order-entry replies (one batch each), then the
-    /// timers when due. Returns the frames handled.
+    /// One round: every venue's market data and order-entry replies (one batch each), client
+    /// requests (up to 64) when a client link is attached, then the timers when due. Returns the
+    /// frames and client requests handled.
     @inlinable
     public mutating func pollOnce(now: UInt64) -> Int {
         var frames = 0
@@ -124,6 +125,15 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
                 driverCounters.receiveErrors &+= 1
             }
         }
+        if let c = core.clients {
+            // Client requests: a bounded batch per round, so a burst cannot starve the feeds.
+            var n = 0
+            while n < 64, let r = c.pointee.inbound.pointee.tryPop() {
+                handleClientRequest(r, now: now)
+                n &+= 1
+            }
+            frames &+= n
+        }
         if now >= nextTimer {
             handleTimer(now: now)
             nextTimer = now &+ timerInterval
@@ -147,10 +157,14 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             }
         }
         core.beginFrame(venue: venue, times: times, now: now, receiveTicks: receiveTicks)
-        feeds[venue].receive(datagram: bytes, truncated: truncated, line: line, frameTimes: times, now: now, output: &core)
+        // The session delivers each message through the lane (``deliver(message:sequence:times:)``),
+        // which hands an order to its queue as soon as the message that caused it is handled,
+        // not after the rest of the datagram.
+        let feed = feeds + venue
+        feed.pointee.receive(datagram: bytes, truncated: truncated, line: line, frameTimes: times, now: now, output: &self)
         flush(now: now)
         if core.frameCausedOrder {
-            if core.profiling != .off { core.stamps.txHanded = vega_rdtsc() }
+            if core.profiling != .off && core.stamps.txHanded == 0 { core.stamps.txHanded = vega_rdtsc() }
             core.tap.tickToTrade(core.stamps)
         }
     }
@@ -166,6 +180,21 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
             }
         }
         core.handleOrderEntry(venue: venue, bytes: bytes, now: now)
+        flush(now: now)
+    }
+
+    /// One client request (from the client link's inbound ring), journaled as
+    /// ``LaneJournalCodec/clientRequest`` so replay repeats it.
+    @inlinable
+    public mutating func handleClientRequest(_ request: ClientOrderRequest, now: UInt64) {
+        if let journal {
+            let ok = journal.ring.tryAppend(type: LaneJournalCodec.clientRequest, timestamp: now,
+                                            payloadLength: MemoryLayout<ClientOrderRequest>.size) {
+                $0.storeBytes(of: request, as: ClientOrderRequest.self)
+            }
+            if !ok { driverCounters.journalOverflows &+= 1 }
+        }
+        core.handleClientRequest(request, now: now)
         flush(now: now)
     }
 
@@ -207,6 +236,24 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
     /// holds) and feed re-requests.
     @inlinable
     mutating func flush(now: UInt64) {
+        flushOrders()
+        for v in 0..<venueCount {
+            if let r = core.takeRequest(v) {
+                let n = MoldUDP64Encoder.request(into: requestBuffer, session: r.session, sequence: r.sequence, count: r.count)
+                do {
+                    _ = try marketData[v].transmit(UnsafeRawBufferPointer(rebasing: requestBuffer[0..<n]))
+                    driverCounters.requestsSent &+= 1
+                } catch {
+                    driverCounters.transmitErrors &+= 1
+                }
+            }
+        }
+    }
+
+    /// Hands the order-entry bytes the core wrote to the venues' queues.
+    @inlinable
+    mutating func flushOrders() {
+        core.outboundWritten = false
         for v in 0..<venueCount {
             while true {
                 let pending = core.pendingOutbound(v)
@@ -222,16 +269,33 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
                     break
                 }
             }
-            if let r = core.takeRequest(v) {
-                let n = MoldUDP64Encoder.request(into: requestBuffer, session: r.session, sequence: r.sequence, count: r.count)
-                do {
-                    _ = try marketData[v].transmit(UnsafeRawBufferPointer(rebasing: requestBuffer[0..<n]))
-                    driverCounters.requestsSent &+= 1
-                } catch {
-                    driverCounters.transmitErrors &+= 1
-                }
+        }
+    }
+}
+
+/// The feed session delivers into the lane during ``Lane/handleFrame(venue:line:bytes:times:now:receiveTicks:truncated:)``:
+/// each message goes to the core, and order-entry bytes it wrote are handed to the queues at
+/// once (the first such hand-off of a frame is its path's `txHanded` stamp).
+extension Lane: MoldUDP64SessionOutput where MD: ~Copyable, OE: ~Copyable, Tap: ~Copyable {
+    @inlinable
+    public mutating func deliver(message: UnsafeRawBufferPointer, sequence: UInt64, times: EventTimes) {
+        core.handleMessage(message, sequence: sequence)
+        if core.outboundWritten {
+            flushOrders()
+            if core.frameCausedOrder && core.profiling != .off && core.stamps.txHanded == 0 {
+                core.stamps.txHanded = vega_rdtsc()
             }
         }
+    }
+
+    @inlinable
+    public mutating func request(session: MoldUDP64SessionID, sequence: UInt64, count: UInt16) {
+        core.request(session: session, sequence: sequence, count: count)
+    }
+
+    @inlinable
+    public mutating func event(_ event: MoldUDP64SessionEvent) {
+        core.event(event)
     }
 }
 

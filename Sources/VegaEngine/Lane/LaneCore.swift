@@ -39,6 +39,8 @@ public struct LaneCounters: Sendable, Equatable {
     public var venueRejects: UInt64 = 0
     /// Venue messages the OMS refused (unknown order, illegal transition) or saw twice.
     public var omsRefused: UInt64 = 0
+    /// Venue rejects of a cancel or replace that crossed the fill or cancel finishing the order.
+    public var lateAnswers: UInt64 = 0
     public var duplicates: UInt64 = 0
     /// Intents dropped because the lane's work queue was full (a strategy in a loop).
     public var workQueueDrops: UInt64 = 0
@@ -71,6 +73,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     /// The stamps of the path being built (the first order caused by the current frame).
     public var stamps: LaneStamps
     @usableFromInline var stampsTaken: Bool
+    /// Order-entry bytes were written since the driver last flushed: the driver hands them to
+    /// the queue after the message that caused them, not at the end of the datagram.
+    public var outboundWritten: Bool
     /// While true, market data still builds the books and risk's references, but no strategy
     /// hears of it: a live lane's late join replays the day's start, nothing to trade on.
     public var strategiesMuted = false
@@ -100,6 +105,8 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     @usableFromInline var currentVenue: Int
     @usableFromInline var now: UInt64
     @usableFromInline var currentTimes: EventTimes
+    /// The client link's lane side (``attachClients(_:)``); `nil`: no client flow.
+    @usableFromInline var clients: UnsafeMutablePointer<LaneClientState>? = nil
 
     public init(setup: LaneSetup, limits channel: RiskLimitsChannel, tap: consuming Tap, now: UInt64,
                 profiling: LaneProfiling = .full) throws(LaneSetupError) {
@@ -139,6 +146,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         self.profiling = profiling
         stamps = LaneStamps()
         stampsTaken = false
+        outboundWritten = false
         currentVenue = 0
         self.now = now
         currentTimes = EventTimes(exchange: Timestamp(nanoseconds: 0))
@@ -327,6 +335,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         case .send:
             let before = sessions[venue].soup.outbox.count
             if sessions[venue].send(intent, now: now) {
+                outboundWritten = true
                 switch intent.kind {
                 case .new: counters.ordersSent &+= 1
                 case .cancel: counters.cancelsSent &+= 1
@@ -362,6 +371,18 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
 
     @inlinable
     mutating func refuse(_ intent: OrderIntent, source: RejectSource, code: UInt16) {
+        if clients != nil && isClientOrder(intent.orderID) {
+            // Lane codes (see submit) are 0xFFFF no venue, 0xFFFE session down, 0 send failed;
+            // other `.lane` codes are the OMS's.
+            switch (source, code) {
+            case (.risk, _): clientRefused(intent, source: .risk, code: code)
+            case (_, 0xFFFF): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneNoRoute)
+            case (_, 0xFFFE): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneSessionDown)
+            case (_, 0): clientRefused(intent, source: .lane, code: ClientExecutionEvent.laneSendFailed)
+            default: clientRefused(intent, source: .oms, code: code)
+            }
+            return
+        }
         guard let slot = slot(ofOrder: intent.orderID) else { return }
         deliver(.rejected(OrderRejected(orderID: intent.orderID, replacementID: intent.newOrderID, request: intent.kind,
                                         source: source, code: code, now: Timestamp(nanoseconds: now))), slot: slot)
@@ -488,10 +509,14 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         let before = trading.orders.order(report.orderID)
         let (result, n) = trading.onExecution(report, now: now, cancels: cancels)
         if n > 0 { queueCancels(n) }
+        if clients != nil { clientReport(report, before: before, result: result) }
         switch result {
         case .applied: break
         case .duplicate:
             counters.duplicates &+= 1
+            return
+        case .late:
+            counters.lateAnswers &+= 1
             return
         case .refused:
             counters.omsRefused &+= 1

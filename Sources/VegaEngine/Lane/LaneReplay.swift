@@ -8,8 +8,8 @@ import VegaTrading
 ///
 /// The journal of a lane holds, in order: the configuration text (`configurationChange`), the
 /// lane's start (annotation ``LaneJournalCodec/startAnnotation`` at the `now` it was built
-/// with), then its inputs — market-data frames, order-entry bytes, timers, the stop's
-/// cancel-all — interleaved with its outputs (risk verdicts, outbound messages). Replay builds
+/// with), then its inputs — market-data frames, order-entry bytes, timers, client requests, the
+/// stop's cancel-all — interleaved with its outputs (risk verdicts, outbound messages). Replay builds
 /// a lane from the configuration (`makeSetup`), feeds it every input with the recorded `now`,
 /// and hashes the decisions and bytes it produces (``OutputHash``); the journaled outputs are
 /// hashed the same way. Equal hashes: the run is reproduced bit for bit.
@@ -92,6 +92,11 @@ public struct LaneReplay {
             case .timer:
                 guard replayer != nil else { break }
                 replayer!.lane.handleTimer(now: record.timestamp)
+                inputs += 1
+            case LaneJournalCodec.clientRequest:
+                guard record.payload.count == MemoryLayout<ClientOrderRequest>.size, let base = record.payload.baseAddress,
+                      replayer != nil else { break }
+                replayer!.lane.handleClientRequest(base.loadUnaligned(as: ClientOrderRequest.self), now: record.timestamp)
                 inputs += 1
             case .riskVerdict:
                 guard record.payload.count == MemoryLayout<OrderIntent>.size + 2, let base = record.payload.baseAddress else { break }

@@ -1,4 +1,5 @@
 import VegaCore
+import VegaJournal
 import VegaTrading
 
 /// Stage stamps of one tick-to-trade path, as the lane takes them: TSC ticks for the lane's own
@@ -108,7 +109,8 @@ public struct HashingLaneTap: LaneTap {
 /// How lane records are laid out in the journal (so the lane, `vega journal dump` and replay
 /// agree). Inputs: `marketDataFrame` (``VegaJournal/JournalFrameHeader`` with `queue` =
 /// venue << 8 | MoldUDP64 line, then the datagram), `orderEntryInbound` (message header with
-/// `session` = venue, then the bytes as received), `timer` (no payload). Outputs:
+/// `session` = venue, then the bytes as received), `timer` (no payload), ``clientRequest``
+/// (a ``ClientOrderRequest``'s 64 bytes as the lane took it from its client ring). Outputs:
 /// `riskVerdict` (the 64-byte intent, then one result byte and one reason byte) and
 /// `orderEntryOutbound` (message header, then the SoupBinTCP packet). Timestamps are lane
 /// monotonic ns: the `now` the lane used.
@@ -118,6 +120,9 @@ public enum LaneJournalCodec {
     /// The annotation a lane journals when it is built; its timestamp is the `now` it was built
     /// with (sessions and risk start their clocks there), which replay needs.
     public static let startAnnotation = "vega.lane.start"
+    /// A client request the lane took from its client link (payload: the ``ClientOrderRequest``
+    /// in memory layout), the first user record type.
+    public static let clientRequest = JournalRecordType(rawValue: JournalRecordType.firstUserType + 1)
 
     /// 0 send; 1 risk reject (reason in the next byte); 2 OMS reject.
     @inlinable

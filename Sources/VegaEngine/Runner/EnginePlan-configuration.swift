@@ -125,6 +125,7 @@ extension EnginePlan {
                   profiling: profiling, profileFile: profileFile ?? c.telemetry.profileFile,
                   outlierNanoseconds: c.telemetry.outlierNanoseconds, cancelOnStop: c.engine.cancelOnStop == .all)
         self.metrics = metrics
+        self.clients = try forReplay ? nil : ClientFlowPlan(configuration: c)
         if live && !forReplay {
             backend = .live
             self.liveVenues = liveVenues

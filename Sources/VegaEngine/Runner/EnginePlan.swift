@@ -60,6 +60,8 @@ public struct EnginePlan: Sendable {
     public var metrics: (host: String, port: Int, token: String?)?
     /// Where the HardwareSim rings live (a fresh temporary directory when `nil`).
     public var ringDirectory: String?
+    /// Client FIX sessions and drop copy (`[clients]`); `nil`: none.
+    public var clients: ClientFlowPlan? = nil
 
     public init(name: String, lanes: [LanePlan], venues: [SimulatedVenue], journal: JournalConfiguration? = nil,
                 configurationText: String? = nil, profiling: LaneProfiling = .full, profileFile: String? = nil,

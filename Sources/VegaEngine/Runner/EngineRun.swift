@@ -56,6 +56,10 @@ public final class EngineRun: @unchecked Sendable {
     var ringDirectory: String = ""
     var createdRingDirectory = false
     public private(set) var venueStatistics: [VenueNodeStatistics] = []
+    /// One per lane when the plan has client flow (made in ``start()``, kept until the end).
+    public private(set) var clientLinks: [LaneClientLink] = []
+    /// The client FIX side, once ``startClients()`` has run.
+    public private(set) var clientGateway: ClientGateway?
 
     enum LaneStart { case ready, failed(String) }
 
@@ -126,6 +130,13 @@ public final class EngineRun: @unchecked Sendable {
                 throw EngineError("journal \(j.directory): \(error)")
             }
         }
+        if let clients = plan.clients {
+            clientLinks = plan.lanes.map {
+                LaneClientLink(setup: $0.setup, strategy: clients.configuration.strategy,
+                               replicateVenueReports: clients.dropCopySession != nil,
+                               inboundCapacity: clients.configuration.inboundRing, outboundCapacity: clients.configuration.outboundRing)
+            }
+        }
         for h in hosts { h.start() }
         startedAt = engineMonotonicNanoseconds()
         started.withLock { $0 = Array(repeating: nil, count: plan.lanes.count) }
@@ -164,6 +175,27 @@ public final class EngineRun: @unchecked Sendable {
             usleep(2_000)
         }
     }
+
+    /// Starts the client FIX sessions and the drop copy (when the plan has them), after
+    /// ``start()`` returned: the lanes are up. Returns the client acceptor ports.
+    @discardableResult
+    public func startClients() async throws -> [Int] {
+        guard let clients = plan.clients, clientGateway == nil else { return [] }
+        let gateway = try ClientGateway(plan: clients, links: clientLinks, logger: logger)
+        clientGateway = gateway
+        do { return try await gateway.start() } catch {
+            await gateway.finish()
+            throw EngineError("client FIX sessions: \(error)")
+        }
+    }
+
+    /// The first step of a stop: logs the clients out (their orders stay with the lanes, which
+    /// cancel them per the plan).
+    public func stopClients() async { await clientGateway?.stopClients() }
+
+    /// The last step, after ``stop()``: the lanes' final events reach the drop copy, which then
+    /// logs out.
+    public func finishClients() async { await clientGateway?.finish() }
 
     /// Every lane's state now (each lane answers between two polls) and the latency so far.
     public func snapshot() -> EngineSnapshot {
@@ -261,6 +293,7 @@ public final class EngineRun: @unchecked Sendable {
         maintain: (inout Lane<MD, OE, LiveLaneTap>, UInt64) -> Void
     ) {
         let lanePlan = plan.lanes[index]
+        if index < clientLinks.count { lane.core.attachClients(clientLinks[index]) }
         readers.withLock { $0.append(lane.core.tap.recorder.consumer()) }
         // Log in: the sessions sent their Login Requests when made; flush them and wait.
         lane.handleTimer(now: engineMonotonicNanoseconds())

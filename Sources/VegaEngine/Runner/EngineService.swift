@@ -9,6 +9,8 @@ import VegaTrading
 /// progress about once a second, and on graceful shutdown (SIGTERM/SIGINT through the
 /// `ServiceGroup`, or `duration` elapsed) performs the graceful stop — working orders
 /// cancelled per the plan, sessions logged out, journal drained and synced — then returns.
+/// Client FIX sessions (`[clients]`) start once the lanes are up and are logged out first at a
+/// stop; the drop copy stops last, after the lanes' final reports.
 public final class EngineService: Service, @unchecked Sendable {
     public let plan: EnginePlan
     public let duration: Duration?
@@ -39,7 +41,14 @@ public final class EngineService: Service, @unchecked Sendable {
             self.endpoint = endpoint
             mirror = CounterMirror(factory: PrometheusMetricsFactory(registry: registry))
         }
-        do { try engine.start() } catch {
+        do {
+            try engine.start()
+            do { try await engine.startClients() } catch {
+                engine.stop()
+                await engine.finishClients()
+                throw error
+            }
+        } catch {
             await endpoint?.stop()
             throw error
         }
@@ -56,7 +65,10 @@ public final class EngineService: Service, @unchecked Sendable {
         } onGracefulShutdown: {
             self.logger.info("graceful stop requested")
         }
+        // Clients out first, the lanes, then the drop copy once it has the lanes' last reports.
+        await engine.stopClients()
         final = engine.stop()
+        await engine.finishClients()
         if let final { publishMetrics(final) }
         await endpoint?.stop()
     }
@@ -83,6 +95,7 @@ public final class EngineService: Service, @unchecked Sendable {
                 CounterReading("oms_fills", c.fills, dimensions: d),
                 CounterReading("oms_filled_shares", c.filledShares, dimensions: d),
                 CounterReading("oms_refused", c.omsRefused, dimensions: d),
+                CounterReading("late_venue_answers", c.lateAnswers, dimensions: d),
                 CounterReading("venue_rejects", c.venueRejects, dimensions: d),
                 CounterReading("session_down_refusals", c.sessionDown, dimensions: d),
                 CounterReading("session_disconnects", c.sessionDisconnects, dimensions: d),

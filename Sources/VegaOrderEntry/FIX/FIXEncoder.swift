@@ -214,7 +214,7 @@ public struct FIXEncoder: ~Copyable {
             i -= 1
         }
         storage.storeBytes(of: 0x01, toByteOffset: p + digits, as: UInt8.self)
-        let sum = FIXChecksum.compute(UnsafeRawBufferPointer(start: storage + start, count: position - start))
+        let sum = FIXChecksum.sum16(storage + start, position - start)
         var q = position
         storage.storeBytes(of: UInt8(ascii: "1"), toByteOffset: q, as: UInt8.self)
         storage.storeBytes(of: UInt8(ascii: "0"), toByteOffset: q + 1, as: UInt8.self)

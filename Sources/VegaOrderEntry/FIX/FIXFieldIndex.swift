@@ -106,7 +106,7 @@ public struct FIXFieldIndex: ~Copyable {
         let cs = storage[n - 1]
         if cs.length != 3 { return .badCheckSum }
         guard let expected = FIXView.parseUnsigned(base + Int(cs.offset), 3) else { return .badCheckSum }
-        if UInt64(FIXChecksum.compute(UnsafeRawBufferPointer(start: base, count: trailerStart))) != expected {
+        if UInt64(FIXChecksum.sum16(base, trailerStart)) != expected {
             return .badCheckSum
         }
         return nil
@@ -137,6 +137,38 @@ public enum FIXChecksum {
     public static func compute(_ bytes: UnsafeRawBufferPointer) -> UInt8 {
         guard let p = bytes.baseAddress else { return 0 }
         return sum(p, bytes.count)
+    }
+
+    /// The byte sum modulo 256 of `n` bytes at `p`, 32 bytes per step: the bytes are added
+    /// lane-wise into two `SIMD16<UInt8>` (each lane wraps modulo 256, which is what a byte sum
+    /// modulo 256 needs), the last partial block is one load that ends at `p + n` with the lanes
+    /// already counted masked off, and the 16 lanes are folded once at the end. Reads no byte
+    /// outside `p ..< p + n`; below 16 bytes it is ``sum(_:_:)``. No allocation, no lock.
+    @inlinable @inline(__always)
+    public static func sum16(_ p: UnsafeRawPointer, _ n: Int) -> UInt8 {
+        if n < 16 { return sum(p, n) }
+        var acc = SIMD16<UInt8>(repeating: 0)
+        var odd = SIMD16<UInt8>(repeating: 0)
+        var i = 0
+        // Two accumulators: two independent adds per 32 bytes.
+        while i &+ 32 <= n {
+            acc &+= p.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            odd &+= p.loadUnaligned(fromByteOffset: i &+ 16, as: SIMD16<UInt8>.self)
+            i &+= 32
+        }
+        acc &+= odd
+        if i &+ 16 <= n {
+            acc &+= p.loadUnaligned(fromByteOffset: i, as: SIMD16<UInt8>.self)
+            i &+= 16
+        }
+        let rest = n &- i
+        if rest != 0 {
+            let last = p.loadUnaligned(fromByteOffset: n &- 16, as: SIMD16<UInt8>.self)
+            let lane = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+            let fresh = lane .>= SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: 16 &- rest))
+            acc &+= last.replacing(with: 0, where: .!fresh)
+        }
+        return acc.wrappedSum()
     }
 
     /// The byte sum modulo 256 of `n` bytes at `p`, eight bytes per step: the even and odd

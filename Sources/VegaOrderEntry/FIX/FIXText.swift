@@ -1,12 +1,13 @@
 import VegaCore
 
-/// Straight-line text primitives for the FIX encoders: decimal integers by digit pairs, exact
-/// `Price4` decimals, small copies by overlapping unaligned loads, constant `<SOH>tag=` prefixes
-/// folded at compile time, and the CheckSum byte sum eight bytes at a time.
+/// Straight-line text primitives for the FIX encoders: decimal integers by digit pairs or eight
+/// digits per word (SWAR), exact `Price4` decimals, small copies by overlapping unaligned loads,
+/// constant `<SOH>tag=` prefixes, and the CheckSum byte sum.
 ///
 /// Every writer stores without bounds checks: the caller guarantees the room (the encoders check
 /// a message's worst-case length once, up front). Some writers store a few bytes past what they
-/// report as written (``putConstant(_:_:_:)`` eight, ``putUnsigned(_:_:_:)`` none); callers keep
+/// report as written (``putConstant(_:_:_:)``, ``putUnsignedWide(_:_:_:)`` and
+/// ``putPrice4Wide(_:_:_:)`` up to eight, ``putUnsigned(_:_:_:)`` none); callers keep
 /// ``slack`` spare bytes at the end of their buffers. No allocation, no lock, no generics.
 public enum FIXText {
     /// Spare bytes an encoder keeps behind the furthest byte it may report as written.
@@ -57,6 +58,72 @@ public enum FIXText {
             p.storeBytes(of: UInt8(truncatingIfNeeded: x) &+ 0x30, toByteOffset: end - 1, as: UInt8.self)
         }
         return n
+    }
+
+    /// The eight decimal digits of `v` (below 10⁸, leading zeros included) as byte values 0–9,
+    /// most significant in the lowest byte (memory order on a little-endian store). SWAR: two
+    /// multiplications split the number into 4-digit, 2-digit and 1-digit lanes of one word;
+    /// no loop, no branch, no table.
+    @_transparent
+    public static func digits8(_ v: UInt64) -> UInt64 {
+        let hi = v / 10_000
+        var x = hi | (v &- hi &* 10_000) << 32  // two 4-digit lanes
+        // x / 100 per 32-bit lane (exact below 10⁴: 10486 / 2²⁰ ≈ 1/100).
+        let h = ((x &* 10_486) >> 20) & 0x0000_007F_0000_007F
+        x = h | (x &- h &* 100) << 16  // four 2-digit lanes
+        // x / 10 per 16-bit lane (exact below 100: 103 / 2¹⁰ ≈ 1/10).
+        let t = ((x &* 103) >> 10) & 0x000F_000F_000F_000F
+        return t | (x &- t &* 10) << 8
+    }
+
+    /// Writes `v` in decimal at `p` and returns the digit count. Below 10⁸ (sequence numbers,
+    /// quantities, prices' whole parts): ``digits8(_:)``, the leading zeros shifted out, one
+    /// 8-byte store — it writes up to 8 bytes past the digits (callers keep ``slack``). Larger
+    /// values: ``putUnsigned(_:_:_:)``.
+    @_transparent
+    public static func putUnsignedWide(_ p: UnsafeMutableRawPointer, _ v: UInt64, _ pairs: UnsafeRawPointer) -> Int {
+        if v < 100_000_000 {
+            let d = digits8(v)
+            // Leading zero digits are the zero bytes at the low end; the last digit always counts.
+            let lead = (d | 1 << 56).trailingZeroBitCount >> 3
+            p.storeBytes(of: (d | 0x3030_3030_3030_3030) >> UInt64(truncatingIfNeeded: lead &<< 3), as: UInt64.self)
+            return 8 &- lead
+        }
+        return putUnsignedLong(p, v, pairs)
+    }
+
+    /// ``putUnsigned(_:_:_:)`` kept out of line: the rare path of ``putUnsignedWide(_:_:_:)``,
+    /// so that the inlined fast path stays small.
+    @inlinable @inline(never)
+    public static func putUnsignedLong(_ p: UnsafeMutableRawPointer, _ v: UInt64, _ pairs: UnsafeRawPointer) -> Int {
+        putUnsigned(p, v, pairs)
+    }
+
+    /// ``putPrice4(_:_:_:)`` by ``putUnsignedWide(_:_:_:)`` and a 4-digit SWAR fraction whose
+    /// trailing zeros are dropped by a count, not a loop. Writes up to 8 bytes past what it
+    /// reports (``slack``); same text as ``putPrice4(_:_:_:)`` for every value.
+    @_transparent
+    public static func putPrice4Wide(_ p: UnsafeMutableRawPointer, _ raw: Int64, _ pairs: UnsafeRawPointer) -> Int {
+        var q = p
+        if raw < 0 {
+            q.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
+            q += 1
+        }
+        let m = raw.magnitude
+        let whole = m / 10_000
+        let fraction = UInt32(truncatingIfNeeded: m &- whole &* 10_000)
+        q += putUnsignedWide(q, whole, pairs)
+        if fraction != 0 {
+            let h = fraction / 100
+            var x = h | (fraction &- h &* 100) << 16
+            let t = ((x &* 103) >> 10) & 0x000F_000F
+            x = t | (x &- t &* 10) << 8  // four digits, most significant first
+            // Trailing zeros ("101.25", not "101.2500") are the zero bytes at the high end.
+            let trailing = x.leadingZeroBitCount >> 3
+            q.storeBytes(of: UInt64(x | 0x3030_3030) << 8 | UInt64(UInt8(ascii: ".")), as: UInt64.self)
+            q += 5 &- trailing
+        }
+        return q - p
     }
 
     /// Writes `raw` / 10⁴ in the shortest exact decimal form (`100`, `101.25`, `-0.0001`);

@@ -84,26 +84,34 @@ public enum FIXTimestampFormat {
 
     /// Whether `v` is a well-formed UTCTimestamp (no generic `Optional` comparison, so the
     /// validator stays provably lock- and allocation-free).
-    /// Checks shape and ranges only (no epoch arithmetic): the validator's fast path.
+    /// Checks shape and ranges only (no epoch arithmetic): the validator's fast path. The date
+    /// and the time are each one 8-byte load, checked for digits and separators and turned into
+    /// two-digit values a word at a time (SWAR), then range-checked.
     @inlinable
     public static func isValid(_ v: UnsafeRawBufferPointer) -> Bool {
         guard let p = v.baseAddress else { return false }
         let n = v.count
         guard n == 17 || n == 21 || n == 24 || n == 27 else { return false }
-        @inline(__always) func d(_ i: Int) -> Int {
-            let c = p.load(fromByteOffset: i, as: UInt8.self) &- 0x30
-            return c > 9 ? 128 : Int(c)  // 128: a bit no digit has, so one OR finds any non-digit
+        // "YYYYMMDD" at 0, "HH:MM:SS" at 9 (n >= 17: both loads are inside the value).
+        let date = p.loadUnaligned(as: UInt64.self)
+        let time = p.loadUnaligned(fromByteOffset: 9, as: UInt64.self)
+        let colons: UInt64 = 0x0000_FF00_00FF_0000
+        if time & colons != 0x0000_3A00_003A_0000 || p.load(fromByteOffset: 8, as: UInt8.self) != UInt8(ascii: "-") {
+            return false
         }
-        let y0 = d(0), y1 = d(1), y2 = d(2), y3 = d(3), m0 = d(4), m1 = d(5), d0 = d(6), d1 = d(7)
-        let h0 = d(9), h1 = d(10), n0 = d(12), n1 = d(13), s0 = d(15), s1 = d(16)
-        if (y0 | y1 | y2 | y3 | m0 | m1 | d0 | d1 | h0 | h1 | n0 | n1 | s0 | s1) & 128 != 0 { return false }
-        if p.load(fromByteOffset: 8, as: UInt8.self) != UInt8(ascii: "-")
-            || p.load(fromByteOffset: 11, as: UInt8.self) != UInt8(ascii: ":")
-            || p.load(fromByteOffset: 14, as: UInt8.self) != UInt8(ascii: ":") { return false }
-        let year = y0 * 1000 + y1 * 100 + y2 * 10 + y3
-        let month = m0 * 10 + m1, day = d0 * 10 + d1
+        // The colons become '0' so that one digit test covers the word.
+        let timeDigits = (time & ~colons) | 0x0000_3000_0030_0000
+        if !isDigits8(date) || !isDigits8(timeDigits) { return false }
+        // Byte i of `pairs` = digit i × 10 + digit i+1 (no carry: at most 99 per byte).
+        let dx = date &- 0x3030_3030_3030_3030
+        let dp = dx &* 10 &+ dx >> 8
+        let year = Int(dp & 0xFF) &* 100 &+ Int((dp >> 16) & 0xFF)
+        let month = Int((dp >> 32) & 0xFF), day = Int((dp >> 48) & 0xFF)
+        let tx = timeDigits &- 0x3030_3030_3030_3030
+        let tp = tx &* 10 &+ tx >> 8
+        let hour = tp & 0xFF, minute = (tp >> 24) & 0xFF, second = (tp >> 48) & 0xFF
         if year < 1970 || month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month) { return false }
-        if h0 * 10 + h1 > 23 || n0 * 10 + n1 > 59 || s0 * 10 + s1 > 60 { return false }
+        if hour > 23 || minute > 59 || second > 60 { return false }
         if n > 17 {
             if p.load(fromByteOffset: 17, as: UInt8.self) != UInt8(ascii: ".") { return false }
             var i = 18
@@ -113,6 +121,15 @@ public enum FIXTimestampFormat {
             }
         }
         return true
+    }
+
+    /// Whether all eight bytes of `w` are ASCII digits: high nibble 3, and the low nibble plus 6
+    /// does not carry into the high nibble (a carry out of a non-digit byte cannot turn the
+    /// answer into true: that byte already fails the first test).
+    @inlinable @inline(__always)
+    static func isDigits8(_ w: UInt64) -> Bool {
+        let high: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        return w & high == 0x3030_3030_3030_3030 && (w &+ 0x0606_0606_0606_0606) & high == 0x3030_3030_3030_3030
     }
 
     /// Parses `YYYYMMDD` into days since 1970-01-01, `nil` when malformed.

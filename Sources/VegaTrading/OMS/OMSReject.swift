@@ -49,6 +49,10 @@ public enum OMSResult: Sendable, Equatable, BitwiseCopyable {
     /// A repeat of a message already applied (same execution ID, second ack or cancel ack):
     /// ignored, counted.
     case duplicate
+    /// A venue's reject of a cancel or replace for an order that has finished since the request
+    /// went out (the request crossed the fill or cancel that ended the order: "too late to
+    /// cancel/replace"). Nothing to apply; counted (`OrderManager.lateAnswers`), not refused.
+    case late
     /// Refused; `state` is the order's state at the time (nil for an unknown order).
     case refused(OMSReject, state: OrderState?)
 

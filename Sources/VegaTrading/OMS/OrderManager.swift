@@ -60,6 +60,10 @@ public struct OrderManager: ~Copyable {
     /// Venue messages recognised as repeats and ignored.
     @usableFromInline var _duplicates: UInt64
     @inlinable public var duplicates: UInt64 { _duplicates }
+    @usableFromInline var _lateAnswers: UInt64
+    /// Venue rejects of a cancel or replace that arrived after the order had finished
+    /// (``OMSResult/late``).
+    @inlinable public var lateAnswers: UInt64 { _lateAnswers }
     /// Fills applied.
     @usableFromInline var _fills: UInt64
     @inlinable public var fills: UInt64 { _fills }
@@ -105,6 +109,7 @@ public struct OrderManager: ~Copyable {
         _total = WorkingExposure()
         _rejectCounts = InlineArray(repeating: 0)
         _duplicates = 0
+        _lateAnswers = 0
         _fills = 0
         // Fault the order table in now rather than on the first orders of the day.
         let empty = ManagedOrder(intent: OrderIntent(kind: .new, side: .buy, venue: VenueID(0), account: AccountID(0),
@@ -314,7 +319,9 @@ extension OrderManager {
     ///   new price and quantity, cumulative quantity carried (leaves = new quantity − filled).
     /// - replaceReject: PendingReplace → New/PartiallyFilled.
     /// - expire, doneForDay: any live state → Expired / DoneForDay.
-    /// A message for a finished order that repeats its final state is a duplicate.
+    /// A message for a finished order that repeats its final state is a duplicate; a cancel or
+    /// replace reject for a finished order is a late answer (``OMSResult/late``: the request
+    /// crossed the fill or cancel that finished it).
     ///
     /// - Cost: O(1) expected; no allocation, no lock, no trap on any input.
     @inlinable
@@ -329,6 +336,10 @@ extension OrderManager {
                 if Self.repeats(report.kind, final) {
                     _duplicates &+= 1
                     return .duplicate
+                }
+                if report.kind == .cancelReject || report.kind == .replaceReject {
+                    _lateAnswers &+= 1
+                    return .late
                 }
                 return refuse(.illegalTransition, final)
             }
