@@ -148,6 +148,9 @@ enum EngineCommandSupport {
                 let t = st.totals
                 print("  \(st.kind) #\(st.id.rawValue) \(st.symbol): position \(st.position), realized \(formatDollars(t.realized)), unrealized \(formatDollars(t.unrealized)), fees \(formatDollars(t.fees)), net \(formatDollars(t.netPnL))")
             }
+            if plan.backend == .live {
+                print("  order entry: logins \(c.logins), disconnects \(c.sessionDisconnects); TX stamps matched \(lane.transmitStampsMatched), missed \(lane.transmitStampsMissed)")
+            }
             print("  lane P&L: net \(formatDollars(lane.lane.netPnL)) (realized \(formatDollars(lane.lane.realized)), fees \(formatDollars(lane.lane.fees))); working orders at stop \(lane.workingOrders)")
         }
         if let report = s.latency {

@@ -16,12 +16,16 @@ struct RunCommand: AsyncParsableCommand {
             engine.cancel_on_stop = "all"), the order-entry sessions log out, the journal is drained
             and synced, the latency profile written; then the same report as `vega demo` is printed.
 
-            This build runs backend = "sim" (HardwareSim: simulated venues over shared-memory rings);
-            a live configuration is checked and then refused with the reason.
+            backend = "sim" runs simulated venues in process over HardwareSim's shared-memory rings;
+            backend = "live" connects to external venues over kernel sockets: ITCH/MoldUDP64 from a
+            UDP multicast group (SO_TIMESTAMPING RX stamps), re-requests over UDP, OUCH/SoupBinTCP
+            over TCP (TX stamps), reconnecting when a connection is lost. Config/live-loopback.toml
+            trades against `vega venue --config Config/venue-loopback.toml` on this host.
 
             Examples:
               vega run --config Config/demo.toml
               vega run --config Config/demo.toml --duration 60 --profile /tmp/run.vprof
+              VEGA_LOOPBACK_PASSWORD=pw vega run --config Config/live-loopback.toml
             """)
 
     @Option(help: "The engine's TOML configuration.")
@@ -54,7 +58,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         let (configuration, text) = try EngineCommandSupport.load(config)
         let plan = try EnginePlan(configuration: configuration, text: text, profileFile: profile)
-        print("vega run: \(configuration.engine.name): \(plan.venues.count) venue(s), \(plan.lanes.count) lane(s)")
+        let venues = plan.backend == .live ? "\(plan.liveVenues.count) live venue(s)" : "\(plan.venues.count) venue(s)"
+        print("vega run: \(configuration.engine.name): \(venues), \(plan.lanes.count) lane(s)")
         let final = try await EngineCommandSupport.runService(plan: plan, duration: duration.map { .seconds($0) })
         EngineCommandSupport.printReport(final, plan: plan)
     }

@@ -121,8 +121,9 @@ struct ConfigurationParser {
 
     // MARK: [[venues]]
 
-    static let feedKeys = ["session", "backend", "line_a", "line_b", "recovery", "interface"]
+    static let feedKeys = ["session", "backend", "line_a", "line_b", "recovery", "interface"] + liveFeedKeys
     static let orderEntryKeys = ["protocol", "host", "port", "username", "password_env", "target_comp_id", "heartbeat_s"]
+        + liveOrderEntryKeys
 
     mutating func parseVenues(_ root: ConfigurationTable) -> [VenueConfiguration] {
         var out: [VenueConfiguration] = []
@@ -169,7 +170,7 @@ struct ConfigurationParser {
         }
         switch feedBackend {
         case .sim?:
-            for key in ["line_a", "line_b", "recovery", "interface"] where f.has(key) {
+            for key in ["line_a", "line_b", "recovery", "interface"] + Self.liveFeedKeys where f.has(key) {
                 f.fail(key, "not used with backend = \"sim\" (the simulated link needs no addresses)", allowed: "omit it")
             }
         case .some:
@@ -187,7 +188,9 @@ struct ConfigurationParser {
         }
         guard let sessionText, let feedBackend, let session = MoldUDP64SessionID(sessionText) else { return nil }
         if feedBackend.isLive && (lineA == nil || interface == nil) { return nil }
-        return FeedConfiguration(session: session, backend: feedBackend, lineA: lineA, lineB: lineB, recovery: recovery, interface: interface)
+        var feed = FeedConfiguration(session: session, backend: feedBackend, lineA: lineA, lineB: lineB, recovery: recovery, interface: interface)
+        if feedBackend.isLive { parseLiveFeed(f, into: &feed) }
+        return feed
     }
 
     func parseOrderEntry(_ venue: ConfigurationTable) -> OrderEntryConfiguration? {
@@ -234,8 +237,10 @@ struct ConfigurationParser {
         guard let proto, let host, let port, let username else { return nil }
         if proto == .fix && target == nil { return nil }
         if o.has("password_env") && password == nil { return nil }
-        return OrderEntryConfiguration(orderProtocol: proto, endpoint: HostPort(host: host, port: UInt16(port)), username: username,
-                                       passwordEnvironmentVariable: password, targetCompID: target, heartbeatSeconds: Int(heartbeat ?? 30))
+        var orderEntry = OrderEntryConfiguration(orderProtocol: proto, endpoint: HostPort(host: host, port: UInt16(port)), username: username,
+                                                 passwordEnvironmentVariable: password, targetCompID: target, heartbeatSeconds: Int(heartbeat ?? 30))
+        parseLiveOrderEntry(o, into: &orderEntry)
+        return orderEntry
     }
 
     func parseFees(_ venue: ConfigurationTable) -> VenueFees {

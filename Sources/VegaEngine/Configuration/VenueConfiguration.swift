@@ -93,15 +93,18 @@ public struct FeedConfiguration: Sendable, Equatable {
     public var recovery: HostPort?
     /// `interface`: the NIC name (live backends; `nil` with `sim`).
     public var interface: String?
+    /// `timestamping`: which receive stamps the live feed asks for (``FeedTimestamping``).
+    public var timestamping: FeedTimestamping
 
     public init(session: MoldUDP64SessionID, backend: Backend, lineA: HostPort? = nil, lineB: HostPort? = nil,
-                recovery: HostPort? = nil, interface: String? = nil) {
+                recovery: HostPort? = nil, interface: String? = nil, timestamping: FeedTimestamping = .hardware) {
         self.session = session
         self.backend = backend
         self.lineA = lineA
         self.lineB = lineB
         self.recovery = recovery
         self.interface = interface
+        self.timestamping = timestamping
     }
 }
 
@@ -128,6 +131,10 @@ public struct OrderEntryConfiguration: Sendable, Equatable {
     public var targetCompID: String?
     /// `heartbeat_s`: FIX HeartBtInt in seconds (FIX only; default 30).
     public var heartbeatSeconds: Int
+    /// `reconnect_ms`: after the connection is lost while running, try to reconnect (and rejoin
+    /// the session at the next sequence number) every this many milliseconds; 0: do not
+    /// reconnect. Live only; default 1000.
+    public var reconnectMilliseconds: Int = 1_000
 
     public init(orderProtocol: OrderProtocol, endpoint: HostPort? = nil, username: String? = nil,
                 passwordEnvironmentVariable: String? = nil, targetCompID: String? = nil, heartbeatSeconds: Int = 30) {

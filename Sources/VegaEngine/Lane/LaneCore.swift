@@ -76,6 +76,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     /// Order-entry bytes were written since the driver last flushed: the driver hands them to
     /// the queue after the message that caused them, not at the end of the datagram.
     public var outboundWritten: Bool
+    /// While true, market data still builds the books and risk's references, but no strategy
+    /// hears of it: a live lane's late join replays the day's start, nothing to trade on.
+    public var strategiesMuted = false
 
     @usableFromInline let sessions: UnsafeMutablePointer<LaneOUCHSession>
     @usableFromInline let makers: UnsafeMutablePointer<StrategyHost<MarketMaker>>
@@ -286,6 +289,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
 
     @inlinable
     mutating func deliverToSubscribers(_ event: StrategyEvent, locate: UInt16) {
+        if strategiesMuted { return }
         var mask = subscribers[Int(locate)]
         while mask != 0 {
             let slot = mask.trailingZeroBitCount

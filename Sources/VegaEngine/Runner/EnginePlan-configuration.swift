@@ -6,12 +6,13 @@ import VegaTrading
 import VegaVenue
 
 extension EnginePlan {
-    /// The plan of a validated configuration on the HardwareSim backend: one ``LaneSetup`` per
-    /// `[[lanes]]` entry, one simulated venue per `[[venues]]` entry.
+    /// The plan of a validated configuration: one ``LaneSetup`` per `[[lanes]]` entry and, per
+    /// `[[venues]]` entry, a simulated venue (HardwareSim backend) or the live venue's addresses
+    /// (live backend: ``LiveVenue``, what `vega run` connects to; nothing is simulated).
     ///
     /// Passwords: a venue's `password_env` names an environment variable (from `host`); a
     /// simulated venue without one gets a password made for this run, shared by the venue and
-    /// the lane (nothing secret is ever in the file).
+    /// the lane (nothing secret is ever in the file); a live venue must name one.
     /// - Throws: ``EngineError`` naming the setting that cannot be run and why.
     /// - Parameter text: the TOML the configuration was parsed from, journaled so replay can
     ///   rebuild the lanes (`nil`: not journaled; replay of such a journal is refused).
@@ -19,14 +20,14 @@ extension EnginePlan {
     ///   (login packets are not part of what replay compares) and no venue is simulated.
     public init(configuration c: EngineConfiguration, text: String?, host: ConfigurationHost = .current,
                 profileFile: String? = nil, forReplay: Bool = false) throws {
-        guard forReplay || c.engine.backend == .sim else {
-            throw EngineError("\(c.source): engine.backend = \"live\": this build runs the HardwareSim backend only; "
-                              + "the live queues (UDP/TCP sockets, ef_vi, ibverbs) are wired in `vega run` in a later issue — "
-                              + "use backend = \"sim\"")
-        }
         let venues = c.venues.sorted { $0.id.rawValue < $1.id.rawValue }
         for (n, v) in venues.enumerated() where Int(v.id.rawValue) != n {
             throw EngineError("\(c.source): venues: ids must be 0, 1, 2, … (found \(v.name) with id \(v.id.rawValue) at position \(n))")
+        }
+        let live = c.engine.backend == .live
+        var liveVenues: [LiveVenue] = []
+        if live && !forReplay {
+            for v in venues { liveVenues.append(try Self.liveVenue(v, source: c.source)) }
         }
         var passwords: [String: String] = [:]
         var laneVenues: [LaneSetup.Venue] = []
@@ -85,7 +86,7 @@ extension EnginePlan {
             lanes.append(LanePlan(setup: setup, core: lane.core, idleSleepNanoseconds: sleep))
         }
         var simulated: [SimulatedVenue] = []
-        for v in venues where !forReplay {
+        for v in venues where !forReplay && !live {
             guard let sim = v.sim else {
                 throw EngineError("\(c.source): venues[\(v.id.rawValue)] (\(v.name)): backend \"sim\" needs a [venues.sim] section")
             }
@@ -125,5 +126,9 @@ extension EnginePlan {
                   outlierNanoseconds: c.telemetry.outlierNanoseconds, cancelOnStop: c.engine.cancelOnStop == .all)
         self.metrics = metrics
         self.clients = try forReplay ? nil : ClientFlowPlan(configuration: c)
+        if live && !forReplay {
+            backend = .live
+            self.liveVenues = liveVenues
+        }
     }
 }

@@ -4,9 +4,9 @@ import VegaStrategy
 import VegaTrading
 import VegaVenue
 
-/// What one run of the engine starts: its lanes, the simulated venues (HardwareSim backend),
-/// the journal and the profiler. Made from an ``EngineConfiguration`` (``init(configuration:)``)
-/// or by hand in tests.
+/// What one run of the engine starts: its lanes, the simulated venues (HardwareSim backend) or
+/// the addresses of the live ones (live backend), the journal and the profiler. Made from an
+/// ``EngineConfiguration`` (``init(configuration:)``) or by hand in tests.
 public struct EnginePlan: Sendable {
     public struct LanePlan: Sendable {
         public var setup: LaneSetup
@@ -31,10 +31,21 @@ public struct EnginePlan: Sendable {
         }
     }
 
+    /// Where the lanes' packets come from and go to.
+    public enum Backend: Sendable, Equatable {
+        /// HardwareSim: every venue simulated in process (``venues``).
+        case sim
+        /// Kernel sockets to external venues (``liveVenues``); nothing is simulated.
+        case live
+    }
+
     public var name: String
     public var lanes: [LanePlan]
-    /// One per lane venue, in venue order (the lane's venue `i` is `venues[i]`).
+    public var backend: Backend = .sim
+    /// One per lane venue, in venue order (the lane's venue `i` is `venues[i]`); HardwareSim only.
     public var venues: [SimulatedVenue]
+    /// One per lane venue, in venue order; the live backend only (``LiveVenue``).
+    public var liveVenues: [LiveVenue] = []
     public var journal: JournalConfiguration?
     /// The configuration text the run was made from, recorded first in the journal so replay
     /// rebuilds the same lanes.

@@ -26,9 +26,12 @@ public func engineMonotonicNanoseconds() -> UInt64 {
     return UInt64(ts.tv_sec) &* 1_000_000_000 &+ UInt64(ts.tv_nsec)
 }
 
-/// A running engine on the HardwareSim backend: the simulated venues (each a thread), one
-/// thread per lane (pinned when configured, busy-polling or sleeping when idle), the journal's
-/// writer thread and a profiler thread draining the lanes' latency rings into HDR histograms.
+/// A running engine: on the HardwareSim backend the simulated venues (each a thread), on the
+/// live backend none (the venues are external, reached over UDP multicast and TCP; see
+/// `EngineRun-live.swift`); one thread per lane (pinned when configured, busy-polling or
+/// sleeping when idle), the journal's writer thread and a profiler thread draining the lanes'
+/// latency rings into HDR histograms. Both backends share the lane thread's life
+/// (``drive(_:index:setup:maintain:)``), the journal, the profiler, snapshots and the stop.
 ///
 /// ``start()`` brings everything up (and fails with the reason if anything cannot start);
 /// ``snapshot()`` asks every lane for its state (the lane answers between polls, off its tick
@@ -69,11 +72,21 @@ public final class EngineRun: @unchecked Sendable {
     /// venue (or after 5 s, with an error naming what did not come up).
     public func start() throws {
         guard !plan.lanes.isEmpty else { throw EngineError("nothing to run: the plan has no lanes") }
-        for lane in plan.lanes where lane.setup.venues.count != plan.venues.count {
-            throw EngineError("lane \(lane.setup.name) trades on \(lane.setup.venues.count) venues but \(plan.venues.count) are simulated")
+        switch plan.backend {
+        case .sim:
+            for lane in plan.lanes where lane.setup.venues.count != plan.venues.count {
+                throw EngineError("lane \(lane.setup.name) trades on \(lane.setup.venues.count) venues but \(plan.venues.count) are simulated")
+            }
+        case .live:
+            for lane in plan.lanes where lane.setup.venues.count != plan.liveVenues.count {
+                throw EngineError("lane \(lane.setup.name) trades on \(lane.setup.venues.count) venues but the plan has \(plan.liveVenues.count) live venues")
+            }
+            if !plan.venues.isEmpty { throw EngineError("the live backend simulates no venue, but the plan lists \(plan.venues.count)") }
         }
-        // Rings.
-        if let dir = plan.ringDirectory {
+        // Rings (HardwareSim only: the live venues are external).
+        if plan.backend == .live {
+            // No rings.
+        } else if let dir = plan.ringDirectory {
             ringDirectory = dir
         } else {
             var template = Array("/tmp/vega-run-XXXXXX".utf8CString)
@@ -225,17 +238,28 @@ public final class EngineRun: @unchecked Sendable {
     func laneMain(_ index: Int) {
         let lanePlan = plan.lanes[index]
         let setup = lanePlan.setup
-        func fail(_ why: String) {
-            logger.error("lane \(setup.name): \(why)")
-            started.withLock { $0[index] = .failed("lane \(setup.name): \(why)") }
-        }
         if let cpu = lanePlan.core {
             do { try LinuxHost().pinCurrentThread(toCPU: cpu) } catch {
-                fail("cannot pin to CPU \(cpu): \(error)")
+                failLane(index, "cannot pin to CPU \(cpu): \(error)")
                 return
             }
         }
         let journal = index < journals.count ? journals[index] : nil
+        switch plan.backend {
+        case .sim: simLaneMain(index, setup: setup, journal: journal)
+        case .live: liveLaneMain(index, setup: setup, journal: journal)
+        }
+    }
+
+    /// Reports that lane `index` could not start (``start()`` then fails with `why`).
+    func failLane(_ index: Int, _ why: String) {
+        let name = plan.lanes[index].setup.name
+        logger.error("lane \(name): \(why)")
+        started.withLock { $0[index] = .failed("lane \(name): \(why)") }
+    }
+
+    /// The HardwareSim lane: its queues are the simulated venues' shared-memory rings.
+    func simLaneMain(_ index: Int, setup: LaneSetup, journal: Journal?) {
         let now0 = engineMonotonicNanoseconds()
         typealias SimLane = Lane<SharedMemoryFrameQueue, SharedMemoryFrameQueue, LiveLaneTap>
         var lane: SimLane
@@ -253,23 +277,38 @@ public final class EngineRun: @unchecked Sendable {
                                    return try SharedMemoryFrameQueue(path: path)
                                })
         } catch {
-            fail("\(error)")
+            failLane(index, "\(error)")
             return
         }
+        drive(&lane, index: index, setup: setup) { _, _ in }
+    }
+
+    /// The lane thread's life on any backend, once its lane is built: log in to every venue,
+    /// poll until the stop is requested (answering snapshot requests between polls), then the
+    /// graceful stop. `maintain` runs after every poll round (and while waiting at start and
+    /// stop), on the lane thread, with the lane's `now`: the live backend's connection upkeep
+    /// and TX-stamp collection; nothing for HardwareSim.
+    func drive<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable>(
+        _ lane: inout Lane<MD, OE, LiveLaneTap>, index: Int, setup: LaneSetup,
+        maintain: (inout Lane<MD, OE, LiveLaneTap>, UInt64) -> Void
+    ) {
+        let lanePlan = plan.lanes[index]
         if index < clientLinks.count { lane.core.attachClients(clientLinks[index]) }
         readers.withLock { $0.append(lane.core.tap.recorder.consumer()) }
         // Log in: the sessions sent their Login Requests when made; flush them and wait.
         lane.handleTimer(now: engineMonotonicNanoseconds())
         let loginDeadline = engineMonotonicNanoseconds() + 10_000_000_000
         while lane.core.counters.logins < UInt64(setup.venues.count) {
-            _ = lane.pollOnce(now: engineMonotonicNanoseconds())
+            let now = engineMonotonicNanoseconds()
+            _ = lane.pollOnce(now: now)
+            maintain(&lane, now)
             if engineMonotonicNanoseconds() > loginDeadline {
                 var states: [String] = []
                 for v in 0..<setup.venues.count {
                     lane.core.withSession(v) { states.append("\(setup.venues[v].name): \($0.soup.state), closed by \($0.soup.closeReason.map { "\($0)" } ?? "-")") }
                 }
-                fail("not logged in to every venue after 10 s (\(lane.core.counters.logins) of \(setup.venues.count)); "
-                     + "\(lane.driverCounters.orderEntryFrames) order-entry frames received; " + states.joined(separator: "; "))
+                failLane(index, "not logged in to every venue after 10 s (\(lane.core.counters.logins) of \(setup.venues.count)); "
+                         + "\(lane.driverCounters.orderEntryFrames) order-entry frames received; " + states.joined(separator: "; "))
                 return
             }
             if stopRequested.load(ordering: .relaxed) { return }
@@ -281,7 +320,9 @@ public final class EngineRun: @unchecked Sendable {
         publish(&lane, index: index, setup: setup, answered: seenRequests)
         let sleep = lanePlan.idleSleepNanoseconds
         while !stopRequested.load(ordering: .relaxed) {
-            let n = lane.pollOnce(now: engineMonotonicNanoseconds())
+            let now = engineMonotonicNanoseconds()
+            let n = lane.pollOnce(now: now)
+            maintain(&lane, now)
             let requested = snapshotRequests.load(ordering: .relaxed)
             if requested != seenRequests {
                 seenRequests = requested
@@ -297,16 +338,22 @@ public final class EngineRun: @unchecked Sendable {
             let n = lane.cancelAll(now: engineMonotonicNanoseconds())
             let deadline = engineMonotonicNanoseconds() + 300_000_000
             while engineMonotonicNanoseconds() < deadline && lane.core.trading.orders.openOrderCount > 0 {
-                _ = lane.pollOnce(now: engineMonotonicNanoseconds())
+                let now = engineMonotonicNanoseconds()
+                _ = lane.pollOnce(now: now)
+                maintain(&lane, now)
             }
             logger.info("lane \(setup.name): \(n) cancels sent at stop")
         }
         lane.logout(now: engineMonotonicNanoseconds())
+        maintain(&lane, engineMonotonicNanoseconds())
+        // Paths still waiting for a TX stamp are recorded without one.
+        lane.core.tap.flushPendingTransmits()
         publish(&lane, index: index, setup: setup, answered: .max)
     }
 
-    func publish(_ lane: inout Lane<SharedMemoryFrameQueue, SharedMemoryFrameQueue, LiveLaneTap>, index: Int, setup: LaneSetup,
-                 answered: UInt64) {
+    func publish<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable>(
+        _ lane: inout Lane<MD, OE, LiveLaneTap>, index: Int, setup: LaneSetup, answered: UInt64
+    ) {
         var s = LaneSnapshot(name: setup.name)
         s.answered = answered
         s.counters = lane.core.counters
@@ -317,6 +364,8 @@ public final class EngineRun: @unchecked Sendable {
             let c = lane.withFeed(v) { $0.counters }
             s.feedGaps += c.gaps
             s.feedDelivered += c.delivered
+            s.feedRecovered += c.recoveredMessages
+            s.feedLost += c.lostMessages
             lane.core.withSession(v) { session in
                 if session.isLoggedIn { s.sessionsLoggedIn += 1 }
                 s.ouchUnknownReferences += session.counters.unknownReference
@@ -325,6 +374,8 @@ public final class EngineRun: @unchecked Sendable {
         }
         s.journalOverflows = lane.core.tap.journalOverflows + lane.driverCounters.journalOverflows
         s.latencyDropped = lane.core.tap.recorder.dropped
+        s.transmitStampsMatched = lane.core.tap.transmitStampsMatched
+        s.transmitStampsMissed = lane.core.tap.transmitStampsMissed
         for r in RiskReject.allCases {
             let n = lane.core.trading.risk.rejectCount(r)
             if n > 0 { s.riskRejects.append(("\(r)", n)) }

@@ -24,11 +24,18 @@ public struct LaneSnapshot: Sendable {
     public var workingOrders: Int64 = 0
     public var feedGaps: UInt64 = 0
     public var feedDelivered: UInt64 = 0
+    /// Feed messages recovered by re-request, and given up (each range given up marks books stale).
+    public var feedRecovered: UInt64 = 0
+    public var feedLost: UInt64 = 0
     public var sessionsLoggedIn = 0
     public var journalOverflows: UInt64 = 0
     public var latencyDropped: UInt64 = 0
     public var ouchUnknownReferences: UInt64 = 0
     public var ouchMalformed: UInt64 = 0
+    /// Live backend: tick-to-trade paths recorded with the kernel's TX stamp of their order's
+    /// segment, and without one (none came within the wait, or too many were waiting).
+    public var transmitStampsMatched: UInt64 = 0
+    public var transmitStampsMissed: UInt64 = 0
     /// Risk rejections by reason (those that happened).
     public var riskRejects: [(reason: String, count: UInt64)] = []
     /// OMS refusals by reason.
