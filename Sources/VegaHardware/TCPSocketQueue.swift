@@ -13,6 +13,13 @@ public struct TCPSocketQueue: PacketQueue, ~Copyable {
     @usableFromInline var bytesSent: UInt32 = 0
     @usableFromInline let stampScratch: UnsafeMutablePointer<vega_tx_stamp>
     @usableFromInline let stampScratchCount = 64
+    /// The unsent tail of a frame the kernel took only part of (send buffer full): sent before
+    /// anything else, so the byte stream never repeats or loses a byte. Fixed capacity.
+    @usableFromInline let tail: UnsafeMutableRawBufferPointer
+    @usableFromInline var tailStart = 0
+    @usableFromInline var tailEnd = 0
+    /// Capacity of the tail buffer: the largest frame whose remainder can be kept.
+    public static let tailCapacity = 64 * 1024
 
     /// Connects (blocking, off the lane) to `remote`, then switches to non-blocking.
     public init(connectTo remote: IPv4Endpoint, timestamping mode: TimestampingMode = .software, interface: String? = nil)
@@ -52,6 +59,7 @@ public struct TCPSocketQueue: PacketQueue, ~Copyable {
         }
         timestamping = ts
         stampScratch = .allocate(capacity: 64)
+        tail = .allocate(byteCount: Self.tailCapacity, alignment: 16)
         info = PacketQueueInfo(
             backend: "tcp-socket", endpoint: "peer \(peer)", hardwareRxTimestamps: ts.hardware,
             softwareRxTimestamps: ts.software, hardwareTxTimestamps: ts.hardware, softwareTxTimestamps: ts.software)
@@ -62,10 +70,12 @@ public struct TCPSocketQueue: PacketQueue, ~Copyable {
     deinit {
         close(fd)
         stampScratch.deallocate()
+        tail.deallocate()
     }
 
     @inlinable
     public mutating func receive(into batch: inout RxBatch) throws(HardwareError) -> Int {
+        if tailEnd > tailStart { _ = try sendTail() }
         var n = 0
         while n < batch.capacity {
             let slot = batch.slot(n)
@@ -94,20 +104,80 @@ public struct TCPSocketQueue: PacketQueue, ~Copyable {
         return r == 0
     }
 
+    /// Sends `frame` whole or not at all, as the caller sees it: a throw means no byte of this
+    /// frame was sent (the caller keeps it and tries again). When the kernel takes only part of
+    /// it (send buffer full), the rest is kept here and sent first by the next `transmit` or
+    /// `receive`; while such a tail is pending, `transmit` throws EAGAIN without sending.
     @inlinable
     public mutating func transmit(_ frame: UnsafeRawBufferPointer) throws(HardwareError) -> UInt32 {
+        if tailEnd > tailStart {
+            guard try sendTail() else { throw HardwareError("send", code: EAGAIN) }
+        }
         var off = 0
         while off < frame.count {
             let n = send(fd, frame.baseAddress! + off, frame.count - off, Int32(MSG_NOSIGNAL))
             if n < 0 {
-                if errno == EINTR { continue }
-                throw HardwareError("send", code: errno)
+                let e = errno
+                if e == EINTR { continue }
+                if (e == EAGAIN || e == EWOULDBLOCK) && off > 0 {
+                    // Part of the frame is on the wire: keep the rest, never resend the part.
+                    keepTail(UnsafeRawBufferPointer(rebasing: frame[off...]))
+                    break
+                }
+                throw HardwareError("send", code: e)
             }
             off += n
         }
         bytesSent &+= UInt32(truncatingIfNeeded: frame.count)
         // OPT_ID on a stream: the stamp's id is the offset of the send's last byte.
         return bytesSent &- 1
+    }
+
+    /// Bytes of a partly sent frame still waiting for room in the send buffer.
+    @inlinable public var pendingTailBytes: Int { tailEnd - tailStart }
+
+    @usableFromInline
+    mutating func keepTail(_ rest: UnsafeRawBufferPointer) {
+        if rest.count <= tail.count {
+            tail.baseAddress!.copyMemory(from: rest.baseAddress!, byteCount: rest.count)
+            tailStart = 0
+            tailEnd = rest.count
+            return
+        }
+        // Larger than the tail buffer (frames are far smaller in practice): wait for room rather
+        // than break the stream.
+        var off = 0
+        while off < rest.count {
+            let n = send(fd, rest.baseAddress! + off, rest.count - off, Int32(MSG_NOSIGNAL))
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    var p = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                    _ = poll(&p, 1, 10)
+                    continue
+                }
+                return   // the connection failed: the next receive reports it
+            }
+            off += n
+        }
+    }
+
+    /// Sends what is left of a partly sent frame. Returns true when nothing is left.
+    @usableFromInline
+    mutating func sendTail() throws(HardwareError) -> Bool {
+        while tailEnd > tailStart {
+            let n = send(fd, tail.baseAddress! + tailStart, tailEnd - tailStart, Int32(MSG_NOSIGNAL))
+            if n < 0 {
+                let e = errno
+                if e == EINTR { continue }
+                if e == EAGAIN || e == EWOULDBLOCK { return false }
+                throw HardwareError("send", code: e)
+            }
+            tailStart += n
+        }
+        tailStart = 0
+        tailEnd = 0
+        return true
     }
 
     @inlinable
