@@ -334,7 +334,14 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         switch result {
         case .send:
             let before = sessions[venue].soup.outbox.count
-            if sessions[venue].send(intent, now: now) {
+            // OUCH's Replace Order carries the replacement's open shares, FIX's OrderQty (and the
+            // intent) the order's total: take off what has filled, or the venue reopens it.
+            var wire = intent
+            if intent.kind == .replace, let o = trading.orders.order(intent.orderID),
+               o.cumulativeQuantity.rawValue < intent.quantity.rawValue {
+                wire.quantity = Quantity(intent.quantity.rawValue &- o.cumulativeQuantity.rawValue)
+            }
+            if sessions[venue].send(wire, now: now) {
                 outboundWritten = true
                 switch intent.kind {
                 case .new: counters.ordersSent &+= 1
