@@ -81,6 +81,26 @@ struct OrderManagerTests {
         #expect(oms.apply(ExecutionReport(kind: .cancelAck, orderID: OrderID(1)), now: 0) == .refused(.illegalTransition, state: .filled))
     }
 
+    /// OUCH: the venue opens the replacement's shares as sent, whatever filled on the original
+    /// while the replace was in flight; the Replaced message says how many, and the OMS follows it.
+    @Test func aVenueReportedOpenQuantityOnReplaceSetsLeaves() {
+        var oms = OrderManager(capacity: smallCapacity)
+        _ = oms.register(newOrder(1, price: 100, qty: 100), now: 0)
+        _ = oms.apply(ack(1), now: 0)
+        _ = oms.apply(fill(1, exec: 1, qty: 40, price: 100), now: 0)
+        #expect(oms.requestReplace(OrderID(1), newID: OrderID(2), price: px(100), quantity: Quantity(150), now: 0)
+                == .applied(from: .partiallyFilled, to: .pendingReplace))
+        // 20 more fill on the original in flight; the venue then opens the 110 it was sent.
+        _ = oms.apply(fill(1, exec: 2, qty: 20, price: 100), now: 0)
+        var replaced = ExecutionReport(kind: .replaceAck, orderID: OrderID(1))
+        replaced.venueOpenQuantity = Quantity(110)
+        #expect(oms.apply(replaced, now: 0) == .applied(from: .pendingReplace, to: .replaced))
+        let n = oms.order(OrderID(2))!
+        #expect(n.cumulativeQuantity == Quantity(60) && n.leavesQuantity == Quantity(110) && n.orderQuantity == Quantity(170))
+        #expect(oms.apply(fill(2, exec: 3, qty: 110, price: 100), now: 0) == .applied(from: .partiallyFilled, to: .filled))
+        #expect(oms.rejectCount(.overfill) == 0)
+    }
+
     /// Seen in `vega demo`: a replace crossing the fill that completes the original; the venue
     /// then rejects the replace of an order it no longer has.
     @Test func aReplaceRejectAfterTheOriginalFilledIsALateAnswer() {

@@ -201,7 +201,9 @@ public struct LaneOUCHSession: ~Copyable {
             guard let r = request(m.userRefNum), r.kind == 1 else { return unknown() }
             _ = liveReference.remove(r.originalID)
             _ = liveReference.insert(m.userRefNum, forKey: r.orderID)
-            return ExecutionReport(kind: .replaceAck, venue: venue, orderID: OrderID(r.originalID))
+            var report = ExecutionReport(kind: .replaceAck, venue: venue, orderID: OrderID(r.originalID))
+            report.venueOpenQuantity = Quantity(UInt64(m.quantity))
+            return report
         case .cancelNotice(let m):
             guard m.isReject else {
                 counters.ignored &+= 1

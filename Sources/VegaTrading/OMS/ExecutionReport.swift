@@ -39,6 +39,11 @@ public struct ExecutionReport: Sendable, Equatable, BitwiseCopyable {
     public var lastPrice: Price4
     /// The fill's fee (positive) or rebate (negative) in ``Money4``; fills only.
     public var fee: Money4
+    /// replaceAck only, from venues whose replace sets the replacement's open shares (OUCH): the
+    /// open quantity the venue gave it. Fills of the original that crossed the replace in flight
+    /// are not taken off it, so the order's total becomes filled + this. Zero: not reported (FIX
+    /// semantics: the requested total stands).
+    public var venueOpenQuantity: Quantity = .zero
 
     @inlinable
     public init(kind: Kind, venue: VenueID = VenueID(0), orderID: OrderID, execID: UInt64 = 0,

@@ -377,7 +377,7 @@ extension OrderManager {
             return .applied(from: from, to: to)
         case .replaceAck:
             guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
-            let to = completeReplace(slot: slot, now: now)
+            let to = completeReplace(slot: slot, venueOpen: report.venueOpenQuantity, now: now)
             return .applied(from: from, to: to)
         case .replaceReject:
             guard from == .pendingReplace else { return refuse(.illegalTransition, from) }
@@ -443,8 +443,13 @@ extension OrderManager {
     /// - Returns: the replacement's state (`.filled` in that case, else `.replaced` is reported
     ///   for the original and the replacement carries on in the working state).
     @inlinable
-    mutating func completeReplace(slot: Int, now: UInt64) -> OrderState {
-        let o = orders[slot]
+    mutating func completeReplace(slot: Int, venueOpen: Quantity = .zero, now: UInt64) -> OrderState {
+        var o = orders[slot]
+        if !venueOpen.isZero {
+            // The venue opened `venueOpen` shares on the replacement whatever filled meanwhile:
+            // its total is what has filled plus that.
+            o.pendingQuantity = Quantity(o.cumulativeQuantity.rawValue &+ venueOpen.rawValue)
+        }
         removeExposure(o)
         _ = index.remove(o.id.rawValue)
         remember(finishedID: o.id.rawValue, state: .replaced)
