@@ -200,4 +200,58 @@ struct KillInFlightTests {
         #expect(cancels.map(\.orderID) == [OrderID(1)] && cancels.map(\.kind) == [.cancel])
         #expect(c.submit(cancels[0], book: normalBook(), now: 3) == .send)
     }
+
+    /// Order 1 working, then a replace to order 2 pending when the global switch is thrown.
+    /// Returns how many cancels the throw wrote.
+    func replacePendingAtKill(_ c: inout TradingCore) -> Int {
+        _ = c.submit(newOrder(1), book: normalBook(), now: 0)
+        _ = c.venue(ack(1))
+        #expect(c.submit(replace(newOrder(1), newID: 2, price: 99.98, qty: 100), book: normalBook(), now: 1) == .send)
+        return withCancels { c.kill(.global, now: 2, into: $0) }
+    }
+
+    @Test func aReplaceAcknowledgedAfterTheKillIsCancelledUnderItsNewID() {
+        var c = core()
+        #expect(replacePendingAtKill(&c) == 0, "PendingReplace is not cancelable: no cancel at the throw")
+        let (result, cancels) = withCancels { buf in
+            let r = c.onExecution(ExecutionReport(kind: .replaceAck, orderID: OrderID(1)), now: 3, cancels: buf)
+            return (r.result, Array(buf[0..<r.cancels]))
+        }
+        #expect(result == .applied(from: .pendingReplace, to: .replaced))
+        #expect(cancels.map(\.orderID) == [OrderID(2)] && cancels.map(\.kind) == [.cancel])
+        #expect(c.submit(cancels[0], book: normalBook(), now: 4) == .send)
+    }
+
+    @Test func aReplaceRefusedAfterTheKillCancelsTheOriginal() {
+        var c = core()
+        _ = replacePendingAtKill(&c)
+        let cancels = withCancels { buf in
+            let r = c.onExecution(ExecutionReport(kind: .replaceReject, orderID: OrderID(1)), now: 3, cancels: buf)
+            return Array(buf[0..<r.cancels])
+        }
+        #expect(cancels.map(\.orderID) == [OrderID(1)])
+        #expect(c.submit(cancels[0], book: normalBook(), now: 4) == .send)
+    }
+
+    @Test func anAckWithNoKillThrownCancelsNothing() {
+        var c = core()
+        _ = c.submit(newOrder(1), book: normalBook(), now: 0)
+        let n = withCancels { c.onExecution(ack(1), now: 1, cancels: $0).cancels }
+        #expect(n == 0)
+    }
+
+    @Test func cancelsUnderAThrownKillSwitchAreNotHeldBackByTheCancelRate() {
+        var c = core(RiskLimits(accountDefaults: AccountLimits(cancelRate: RateLimit(perSecond: 1, burst: 1))))
+        for id in 1...3 {
+            _ = c.submit(newOrder(UInt64(id), qty: 1), book: normalBook(), now: 0)
+            _ = c.venue(ack(UInt64(id)))
+        }
+        #expect(c.submit(cancel(newOrder(1, qty: 1)), book: normalBook(), now: 0) == .send)
+        #expect(c.submit(cancel(newOrder(2, qty: 1)), book: normalBook(), now: 0) == .riskRejected(.cancelRate))
+        let cancels = withCancels { buf in Array(buf[0..<c.kill(KillTrip(scope: .global, cause: .shutdown, observed: 0,
+                                                                          limit: 0, time: 0), into: buf)]) }
+        #expect(cancels.map(\.orderID.rawValue).sorted() == [2, 3])
+        for x in cancels { #expect(c.submit(x, book: normalBook(), now: 0) == .send) }
+        #expect(killCause(c, .global) == .shutdown)
+    }
 }

@@ -595,10 +595,13 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         return n
     }
 
-    /// Cancels every working order (graceful stop): returns how many cancels were sent.
+    /// Graceful stop: throws the global kill switch with cause `shutdown` — nothing new goes out,
+    /// every working order is canceled, and orders still PendingNew or PendingReplace are
+    /// canceled when the venue answers them — and returns how many cancels were sent now.
     public mutating func cancelAll(now: UInt64) -> Int {
         self.now = now
-        let n = trading.orders.cancelIntents(for: .global, into: cancels)
+        let trip = KillTrip(scope: .global, cause: .shutdown, observed: 0, limit: 0, time: now)
+        let n = trading.kill(trip, into: cancels)
         queueCancels(n)
         drainWork()
         return n

@@ -335,14 +335,17 @@ public final class EngineRun: @unchecked Sendable {
         }
         // Graceful stop: cancel what works, collect the answers, log out.
         if plan.cancelOnStop {
+            // Orders still PendingNew/PendingReplace are canceled as their answers arrive (the
+            // shutdown kill switch); the wait ends when nothing is open, or after 2 s.
             let n = lane.cancelAll(now: engineMonotonicNanoseconds())
-            let deadline = engineMonotonicNanoseconds() + 300_000_000
+            let deadline = engineMonotonicNanoseconds() + 2_000_000_000
             while engineMonotonicNanoseconds() < deadline && lane.core.trading.orders.openOrderCount > 0 {
                 let now = engineMonotonicNanoseconds()
                 _ = lane.pollOnce(now: now)
                 maintain(&lane, now)
             }
-            logger.info("lane \(setup.name): \(n) cancels sent at stop")
+            let open = lane.core.trading.orders.openOrderCount
+            logger.info("lane \(setup.name): \(n) cancels sent at stop, \(lane.core.counters.killCancels) in all, \(open) orders still open")
         }
         lane.logout(now: engineMonotonicNanoseconds())
         maintain(&lane, engineMonotonicNanoseconds())

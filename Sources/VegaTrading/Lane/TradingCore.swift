@@ -75,22 +75,32 @@ public struct TradingCore: ~Copyable {
             if let t = risk.checkLoss(account: o.account, strategy: o.strategy, positions: positions, now: now) {
                 n &+= kill(t, into: UnsafeMutableBufferPointer(rebasing: cancels[n...]))
             }
-        } else if to == .new && report.kind == .ack {
-            // Acknowledged after a kill switch covering it was thrown (it was PendingNew then, not
-            // yet cancelable): cancel it now rather than let it work.
-            if case .some = risk.killSwitches.blocking(account: Int(o.account.rawValue), strategy: Int(o.strategy.rawValue),
-                                                       instrument: Int(o.instrument.rawValue)), cancels.count > 0 {
-                cancels[0] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
-                                         venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
-                                         price: o.price, quantity: o.leavesQuantity, orderID: o.id)
-                n = 1
-            }
+        } else if report.kind == .ack || report.kind == .replaceAck || report.kind == .replaceReject {
+            // Answered after a kill switch covering it was thrown (it was PendingNew or
+            // PendingReplace then, not cancelable): cancel what now works rather than let it.
+            let live = report.kind == .replaceAck ? o.pendingID : o.id
+            n = cancelIfKilled(live, into: cancels)
         } else if to == .rejected {
             if let t = risk.recordVenueReject(strategy: o.strategy, now: now) {
                 n &+= kill(t, into: UnsafeMutableBufferPointer(rebasing: cancels[n...]))
             }
         }
         return (result, n)
+    }
+
+    /// Writes a cancel for order `id` into `cancels[0]` when it works (New or PartiallyFilled)
+    /// under a thrown kill switch; returns 1 then, else 0.
+    @inlinable
+    func cancelIfKilled(_ id: OrderID, into cancels: UnsafeMutableBufferPointer<OrderIntent>) -> Int {
+        guard cancels.count > 0, let o = orders.order(id), o.id.rawValue == id.rawValue,
+              o.state == .new || o.state == .partiallyFilled,
+              case .some = risk.killSwitches.blocking(account: Int(o.account.rawValue), strategy: Int(o.strategy.rawValue),
+                                                      instrument: Int(o.instrument.rawValue))
+        else { return 0 }
+        cancels[0] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
+                                 venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
+                                 price: o.price, quantity: o.leavesQuantity, orderID: o.id)
+        return 1
     }
 
     /// A book changed: records the instrument's market data as fresh and marks its positions at

@@ -2,7 +2,8 @@ import VegaCore
 
 extension OrderManager {
     /// Writes a cancel intent for every working order under `scope` into `buffer` (orders
-    /// already PendingCancel, or PendingNew — not yet cancelable at the venue — are skipped) and
+    /// already PendingCancel, or PendingNew / PendingReplace — not cancelable until the venue
+    /// answers; ``TradingCore`` cancels them then if the switch still covers them — are skipped) and
     /// returns how many it wrote; stops when `buffer` is full (call again after sending them).
     ///
     /// This is what a kill switch sends. The intents still go through the OMS
@@ -13,7 +14,7 @@ extension OrderManager {
         var n = 0
         for slot in 0..<capacity.openOrders where inUse[slot] && n < buffer.count {
             let o = orders[slot]
-            guard o.state == .new || o.state == .partiallyFilled || o.state == .pendingReplace,
+            guard o.state == .new || o.state == .partiallyFilled,
                   scope.covers(account: o.account, strategy: o.strategy, instrument: o.instrument)
             else { continue }
             buffer[n] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,

@@ -44,6 +44,9 @@ public enum KillCause: UInt8, Sendable, Hashable, BitwiseCopyable, CaseIterable,
     case positionBreach
     /// Market data older than the staleness limit while orders work.
     case staleMarketData
+    /// The engine is stopping: nothing new goes out, working orders are canceled, and orders
+    /// acknowledged or replaced during the stop are canceled as their answers arrive.
+    case shutdown
 
     /// The cause a stored raw value stands for (nil for 0 or an unknown value). Spelled out:
     /// the synthesized `init(rawValue:)` is not visible to `@_noLocks` lane code.
@@ -56,6 +59,7 @@ public enum KillCause: UInt8, Sendable, Hashable, BitwiseCopyable, CaseIterable,
         case 4: .messageRate
         case 5: .positionBreach
         case 6: .staleMarketData
+        case 7: .shutdown
         default: nil
         }
     }
@@ -68,6 +72,7 @@ public enum KillCause: UInt8, Sendable, Hashable, BitwiseCopyable, CaseIterable,
         case .messageRate: "message rate"
         case .positionBreach: "position breach"
         case .staleMarketData: "stale market data"
+        case .shutdown: "shutdown"
         }
     }
 }

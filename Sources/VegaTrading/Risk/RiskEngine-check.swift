@@ -56,6 +56,9 @@ extension RiskEngine {
                   o.state == .new || o.state == .partiallyFilled
             else { return .orderNotWorking }
             let oa = Int(o.account.rawValue)
+            // A cancel under a thrown kill switch is never held back by the cancel rate.
+            if case .some = killSwitches.blocking(account: oa, strategy: Int(o.strategy.rawValue),
+                                                  instrument: Int(o.instrument.rawValue)) { return nil }
             let rate = limits.account(oa).cancelRate
             guard cancelBuckets[oa].available(rate, now: now) else { return .cancelRate }
             cancelBuckets[oa].take(rate)
