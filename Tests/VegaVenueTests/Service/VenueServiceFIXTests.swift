@@ -62,7 +62,7 @@ struct VenueServiceFIXTests {
         let fiveReplies = await run.wait { VSTPrintedFIX.all($0, kind: "RECV").count >= 5 }
         #expect(fiveReplies, "QuickFIX got its first replies\n\(run.transcript)")
         let seller = try VSTOUCHFirm(port: try #require(e.ouch?.port), username: "FIRM2", password: "two")
-        #expect(await vstWaitAsync { seller.step(); return seller.client.isLoggedIn })
+        #expect(await vstWaitAsync { seller.step(); return seller.isLoggedIn })
         seller.send { OUCHEnterOrder(userRefNum: 1, side: .sell, quantity: 100, symbol: OUCHSymbol("ZVZZT")!, price: Price4(rawValue: 990_000)).encode(into: $0) }
         #expect(await vstWaitAsync { seller.step(); return seller.replies.count >= 2 })
         #expect(seller.replies.last == .executed(ref: 1, qty: 100, price: 1_000_000, added: false))

@@ -96,26 +96,58 @@ final class VSTRawListener {
 }
 
 /// One OUCH firm logged in over SoupBinTCP: sends OUCH messages, collects its replies decoded.
-final class VSTOUCHFirm {
-    let client: SoupBinTCPSocketClient
-    var replies: [VSTOUCHReply] = []
-    var sequences: [UInt64] = []
-    /// Each reply's length in bytes (the SoupBinTCP Sequenced Data payload).
-    var replyLengths: [Int] = []
+final class VSTOUCHFirm: @unchecked Sendable {
+    private let client: SoupBinTCPSocketClient
+    private let lock = NSLock()
+    private var _replies: [VSTOUCHReply] = []
+    private var _sequences: [UInt64] = []
+    private var _replyLengths: [Int] = []
+    private var pump: Thread?
 
+    /// Connects and logs in; from then on a thread of its own reads the connection and sends the
+    /// firm's heartbeats, as a real firm's process would. Tests run on a cooperative pool as wide
+    /// as the machine's cores (2 in CI): a firm stepped only by the test's task can fall silent
+    /// for longer than the venue's idle timeout while other tests hold those threads, and be
+    /// disconnected for it.
     init(port: UInt16, username: String, password: String) throws {
         client = try SoupBinTCPSocketClient(configuration: SoupBinTCPClientConfiguration(username: username, password: password)!, port: port)
         client.onSequenced = { [unowned self] seq, payload in
-            sequences.append(seq)
-            replyLengths.append(payload.count)
-            replies.append(VSTOUCHReply(payload))
+            // Called inside step(), with the lock held.
+            _sequences.append(seq)
+            _replyLengths.append(payload.count)
+            _replies.append(VSTOUCHReply(payload))
         }
+        let thread = Thread { [weak self] in
+            while let firm = self, !Thread.current.isCancelled {
+                firm.locked { firm.client.step(timeoutMilliseconds: 0) }
+                usleep(200)
+            }
+        }
+        thread.name = "firm \(username)"
+        pump = thread
+        thread.start()
     }
 
-    func step() { client.step(timeoutMilliseconds: 0) }
+    deinit { pump?.cancel() }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body()
+    }
+
+    var replies: [VSTOUCHReply] { locked { _replies } }
+    var sequences: [UInt64] { locked { _sequences } }
+    /// Each reply's length in bytes (the SoupBinTCP Sequenced Data payload).
+    var replyLengths: [Int] { locked { _replyLengths } }
+    var isLoggedIn: Bool { locked { client.isLoggedIn } }
+    var endOfSession: Bool { locked { client.endOfSession } }
+
+    /// Reads and heartbeats now (the pump does it too).
+    func step() { locked { client.step(timeoutMilliseconds: 0) } }
 
     @discardableResult
-    func send(_ encode: (UnsafeMutableRawBufferPointer) -> Int) -> Bool { client.send(maxPayload: 256, encode) }
+    func send(_ encode: (UnsafeMutableRawBufferPointer) -> Int) -> Bool { locked { client.send(maxPayload: 256, encode) } }
 }
 
 /// An OUCH 5.0 reply as the tests compare it.

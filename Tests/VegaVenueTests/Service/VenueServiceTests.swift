@@ -29,7 +29,7 @@ struct VenueServiceTests {
 
         let f1 = try VSTOUCHFirm(port: ouch.port, username: "FIRM1", password: "one")
         let f2 = try VSTOUCHFirm(port: ouch.port, username: "FIRM2", password: "two")
-        #expect(vstWait { f1.step(); f2.step(); return f1.client.isLoggedIn && f2.client.isLoggedIn })
+        #expect(vstWait { f1.step(); f2.step(); return f1.isLoggedIn && f2.isLoggedIn })
         f1.send { OUCHEnterOrder(userRefNum: 10, side: .buy, quantity: 300, symbol: Self.zvzzt, price: Price4(rawValue: 1_000_000)).encode(into: $0) }
         #expect(vstWait { f1.step(); return !f1.replies.isEmpty })
         f2.send { OUCHEnterOrder(userRefNum: 7, side: .sell, quantity: 100, symbol: Self.zvzzt, price: Price4(rawValue: 990_000)).encode(into: $0) }
@@ -69,7 +69,7 @@ struct VenueServiceTests {
         // Stop: end of day cancels FIRM1's rest (OUCH Canceled, reason closed), SoupBinTCP End of
         // Session, and the feed's end-of-session packet after every data packet.
         let final = await service.stop()
-        #expect(vstWait { f1.step(); f2.step(); raw.poll(); return f1.client.endOfSession && f2.client.endOfSession && raw.packets.last?.count == 0xFFFF })
+        #expect(vstWait { f1.step(); f2.step(); raw.poll(); return f1.endOfSession && f2.endOfSession && raw.packets.last?.count == 0xFFFF })
         #expect(f1.replies.last == .canceled(ref: 10, qty: 200, reason: OUCHCancelReason.closed.rawValue))
         #expect(final.first?.node.restingOrders == 0 && final.first?.tcpConnectionsOpen == 0)
         // What the early listener saw: one session, contiguous sequence numbers, the end last.
@@ -102,7 +102,7 @@ struct VenueServiceTests {
         for name in ["NEAR", "FAR"] {
             let port = try #require(service.endpoints(name)?.ouch?.port)
             let firm = try VSTOUCHFirm(port: port, username: "FIRM1", password: "one")
-            #expect(vstWait { firm.step(); return firm.client.isLoggedIn }, "\(name): login")
+            #expect(vstWait { firm.step(); return firm.isLoggedIn }, "\(name): login")
             for i in 1...3 {
                 let sent = vstNow()
                 firm.send { OUCHEnterOrder(userRefNum: UInt32(i), side: .buy, quantity: 100, symbol: Self.zvzzt, price: Price4(rawValue: 900_000)).encode(into: $0) }

@@ -57,7 +57,7 @@ struct VenueServiceTsharkTests {
         try await service.start()
         let f1 = try VSTOUCHFirm(port: ouchPort, username: "FIRM1", password: "one")
         let f2 = try VSTOUCHFirm(port: ouchPort, username: "FIRM2", password: "two")
-        #expect(await vstWaitAsync { f1.step(); f2.step(); return f1.client.isLoggedIn && f2.client.isLoggedIn })
+        #expect(await vstWaitAsync { f1.step(); f2.step(); return f1.isLoggedIn && f2.isLoggedIn })
         let zvzzt = OUCHSymbol("ZVZZT")!, vga = OUCHSymbol("VGA")!
         for i in 0..<20 {
             let buyer = i % 2 == 0 ? f1 : f2, seller = i % 2 == 0 ? f2 : f1
@@ -73,7 +73,7 @@ struct VenueServiceTsharkTests {
             return s.ouchMessages == 40 && s.ouchReplies == UInt64(f1.replies.count + f2.replies.count)
         })
         await service.stop()
-        #expect(await vstWaitAsync { f1.step(); f2.step(); raw.poll(); return f1.client.endOfSession && f2.client.endOfSession && raw.packets.last?.count == 0xFFFF })
+        #expect(await vstWaitAsync { f1.step(); f2.step(); raw.poll(); return f1.endOfSession && f2.endOfSession && raw.packets.last?.count == 0xFFFF })
         // Let dumpcap see the last packets before it is told to stop (a generous bound, then it flushes on SIGTERM).
         try? await Task.sleep(nanoseconds: 500_000_000)
         let dumpStatus = await dump.stop()
