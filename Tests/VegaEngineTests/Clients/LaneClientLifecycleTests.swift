@@ -14,31 +14,10 @@ struct LaneClientLifecycleTests {
 
     @Test("New on the venue's ack, a fill with CumQty/LeavesQty/AvgPx from the OMS, Canceled on the venue's cancel; venue reports alongside")
     func lifecycle() throws {
-        var setup = B.setup()
-        setup.marketMakers = []  // only the client trades
-        let link = LaneClientLink(setup: setup, strategy: StrategyID(5), replicateVenueReports: true)
-        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
-        var core = try LaneCore(setup: setup, limits: channel, tap: NoLaneTap(), now: 1_000, profiling: .off)
-        core.attachClients(link)
-        var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
-            core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
-        B.loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
-        B.packet(sequence: 1, [B.directory(locate: 7),
-                               B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                               B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-        }
-        let id = OrderID(5 << 48 | 1)
-        lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(5),
-                                                    instrument: InstrumentID(1), price: Price4(rawValue: 1_901_000),
-                                                    quantity: Quantity(100), orderID: id), now: 4_000)
-        let sent = B.ouchMessages(in: lane.withOrderEntryQueue(0) { $0.sent })
-        let enter = try #require(sent.last)
-        guard case .enterOrder(let v) = try enter.withUnsafeBytes({ try OUCHDecoder.parseInbound($0) }) else {
-            Issue.record("the client order did not go out as an Enter Order")
-            return
-        }
-        let order = v.message
+        let link = LaneClientLink(setup: B.clientSetup(), strategy: StrategyID(5), replicateVenueReports: true)
+        var lane = try B.clientLane(link)
+        let id = B.clientOrder(1)
+        guard let order = try B.clientBuy(&lane, id, price: 1_901_000, quantity: 100) else { return }
         #expect(order.quantity == 100 && order.price == Price4(rawValue: 1_901_000))
         var replies = B.sequenced { OUCHOrderAccepted(accepting: order, timestamp: OUCHTimestamp(nanoseconds: 1),
                                                       orderReferenceNumber: 500).encode(into: $0) }
@@ -72,30 +51,10 @@ struct LaneClientLifecycleTests {
 
     @Test("a cancel that crosses the fill ending the order is answered as a cancel reject (too late) after the Filled")
     func lateCancelReject() throws {
-        var setup = B.setup()
-        setup.marketMakers = []
-        let link = LaneClientLink(setup: setup, strategy: StrategyID(5), replicateVenueReports: false)
-        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
-        var core = try LaneCore(setup: setup, limits: channel, tap: NoLaneTap(), now: 1_000, profiling: .off)
-        core.attachClients(link)
-        var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
-            core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
-        B.loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
-        B.packet(sequence: 1, [B.directory(locate: 7),
-                               B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                               B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-        }
-        let id = OrderID(5 << 48 | 1)
-        lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(5),
-                                                    instrument: InstrumentID(1), price: Price4(rawValue: 1_900_000),
-                                                    quantity: Quantity(100), orderID: id), now: 4_000)
-        let enter = try #require(B.ouchMessages(in: lane.withOrderEntryQueue(0) { $0.sent }).last)
-        guard case .enterOrder(let v) = try enter.withUnsafeBytes({ try OUCHDecoder.parseInbound($0) }) else {
-            Issue.record("the client order did not go out as an Enter Order")
-            return
-        }
-        let order = v.message
+        let link = LaneClientLink(setup: B.clientSetup(), strategy: StrategyID(5), replicateVenueReports: false)
+        var lane = try B.clientLane(link)
+        let id = B.clientOrder(1)
+        guard let order = try B.clientBuy(&lane, id, price: 1_900_000, quantity: 100) else { return }
         B.sequenced { OUCHOrderAccepted(accepting: order, timestamp: OUCHTimestamp(nanoseconds: 1),
                                         orderReferenceNumber: 500).encode(into: $0) }.withUnsafeBytes {
             lane.handleOrderEntry(venue: 0, bytes: $0, now: 5_000)

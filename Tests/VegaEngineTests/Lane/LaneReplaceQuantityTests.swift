@@ -15,30 +15,10 @@ struct LaneReplaceQuantityTests {
 
     @Test("after 40 of 100 filled, a replace to a total of 150 goes out for 110 shares; the venue's fill of all 110 is applied")
     func replaceSendsOpenShares() throws {
-        var setup = B.setup()
-        setup.marketMakers = []
-        let link = LaneClientLink(setup: setup, strategy: StrategyID(5), replicateVenueReports: false)
-        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
-        var core = try LaneCore(setup: setup, limits: channel, tap: NoLaneTap(), now: 1_000, profiling: .off)
-        core.attachClients(link)
-        var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
-            core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
-        B.loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
-        B.packet(sequence: 1, [B.directory(locate: 7),
-                               B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                               B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-        }
-        let id = OrderID(5 << 48 | 1), newID = OrderID(5 << 48 | 2)
-        lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(5),
-                                                    instrument: InstrumentID(1), price: Price4(rawValue: 1_900_000),
-                                                    quantity: Quantity(100), orderID: id), now: 4_000)
-        let enter = try #require(B.ouchMessages(in: lane.withOrderEntryQueue(0) { $0.sent }).last)
-        guard case .enterOrder(let v) = try enter.withUnsafeBytes({ try OUCHDecoder.parseInbound($0) }) else {
-            Issue.record("no Enter Order")
-            return
-        }
-        let order = v.message
+        let link = LaneClientLink(setup: B.clientSetup(), strategy: StrategyID(5), replicateVenueReports: false)
+        var lane = try B.clientLane(link)
+        let id = B.clientOrder(1), newID = B.clientOrder(2)
+        guard let order = try B.clientBuy(&lane, id, price: 1_900_000, quantity: 100) else { return }
         var replies = B.sequenced { OUCHOrderAccepted(accepting: order, timestamp: OUCHTimestamp(nanoseconds: 1),
                                                       orderReferenceNumber: 500).encode(into: $0) }
         replies += B.sequenced { OUCHOrderExecuted(timestamp: OUCHTimestamp(nanoseconds: 2), userRefNum: order.userRefNum, quantity: 40,

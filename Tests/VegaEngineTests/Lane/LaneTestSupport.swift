@@ -1,3 +1,4 @@
+import Testing
 import VegaCore
 import VegaEngine
 import VegaHardware
@@ -109,5 +110,50 @@ enum LaneTestBytes {
             i += 2 + n
         }
         return out
+    }
+
+    // MARK: a lane trading for one client
+
+    /// The setup of ``clientLane(_:)``: one venue, no market maker (only the client trades).
+    static func clientSetup() -> LaneSetup {
+        var setup = setup()
+        setup.marketMakers = []
+        return setup
+    }
+
+    /// The client order ID `n` of strategy 5 (the client link's strategy in these tests).
+    static func clientOrder(_ n: UInt64) -> OrderID { OrderID(5 << 48 | n) }
+
+    /// A lane of ``clientSetup()`` with `link` (strategy 5) attached, logged in to venue 0, and a
+    /// 190.00 / 190.10 market (300 shares each side) in locate 7 — instrument 1.
+    static func clientLane(_ link: LaneClientLink) throws -> Lane<NullPacketQueue, LaneTestQueue, NoLaneTap> {
+        let setup = clientSetup()
+        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
+        var core = try LaneCore(setup: setup, limits: channel, tap: NoLaneTap(), now: 1_000, profiling: .off)
+        core.attachClients(link)
+        var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
+            core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
+        loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
+        packet(sequence: 1, [directory(locate: 7),
+                             add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
+                             add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
+            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
+        }
+        return lane
+    }
+
+    /// The client's buy of `quantity` at `price` (Price4 raw) in instrument 1 as order `id`, and
+    /// the OUCH Enter Order it went out as (nil, with an issue recorded, if it did not).
+    static func clientBuy(_ lane: inout Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>, _ id: OrderID, price: Int64,
+                          quantity: UInt64, now: UInt64 = 4_000) throws -> OUCHEnterOrder? {
+        lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(5),
+                                                    instrument: InstrumentID(1), price: Price4(rawValue: price),
+                                                    quantity: Quantity(quantity), orderID: id), now: now)
+        let enter = try #require(ouchMessages(in: lane.withOrderEntryQueue(0) { $0.sent }).last)
+        guard case .enterOrder(let v) = try enter.withUnsafeBytes({ try OUCHDecoder.parseInbound($0) }) else {
+            Issue.record("the client order did not go out as an Enter Order")
+            return nil
+        }
+        return v.message
     }
 }
