@@ -16,6 +16,8 @@ import VegaTrading
         var acknowledged: Bool
         var cancelRequested: Bool
         var replacement: (id: OrderID, quantity: UInt64)?
+        /// Shares executed on the order and the orders it replaced (FIX CumQty).
+        var executed: UInt64 = 0
     }
 
     struct Random {
@@ -37,7 +39,12 @@ import VegaTrading
             case .cancel:
                 venue[i.orderID]?.cancelRequested = true
             case .replace:
-                venue[i.orderID]?.replacement = (i.newOrderID, i.quantity.rawValue)
+                // The intent carries the replacement's total (FIX OrderQty); the venue opens the
+                // total less what was executed when the replace was asked for (OUCH's Replace).
+                if let o = venue[i.orderID] {
+                    #expect(i.quantity.rawValue > o.executed, "a replace that opens nothing")
+                    venue[i.orderID]?.replacement = (i.newOrderID, i.quantity.rawValue &- o.executed)
+                }
             }
         }
     }
@@ -91,6 +98,7 @@ import VegaTrading
                     } else {
                         let q = 1 + rng.next(o.leaves)
                         o.leaves -= q
+                        o.executed += q
                         o.acknowledged = true
                         venue[id] = o.leaves == 0 ? nil : o
                         r.fill(id, q, o.side == .buy ? 1_000_000 : 1_001_000, leaves: o.leaves)
@@ -98,6 +106,7 @@ import VegaTrading
                 } else if action < 3 {
                     let q = 1 + rng.next(o.leaves)
                     o.leaves -= q
+                    o.executed += q
                     venue[id] = o.leaves == 0 ? nil : o
                     r.fill(id, q, o.side == .buy ? 1_000_000 : 1_001_000, leaves: o.leaves)
                     if o.leaves == 0, let rep = o.replacement {
@@ -117,7 +126,7 @@ import VegaTrading
                     if action < 8 {
                         venue[id] = nil
                         venue[rep.id] = VenueOrder(side: o.side, leaves: rep.quantity, acknowledged: true,
-                                                   cancelRequested: false, replacement: nil)
+                                                   cancelRequested: false, replacement: nil, executed: o.executed)
                         r.ack(rep.id)
                     } else {
                         o.replacement = nil
@@ -158,7 +167,7 @@ import VegaTrading
                 } else if let rep = o.replacement {
                     venue[id] = nil
                     venue[rep.id] = VenueOrder(side: o.side, leaves: rep.quantity, acknowledged: true,
-                                               cancelRequested: false, replacement: nil)
+                                               cancelRequested: false, replacement: nil, executed: o.executed)
                     r.ack(rep.id)
                 } else if o.cancelRequested {
                     venue[id] = nil

@@ -88,6 +88,28 @@ import VegaTrading
         #expect(o.status == .working && o.price == px(101) && o.quantity == qty(20) && o.leaves == qty(20))
     }
 
+    /// The OMS, the risk check and FIX count a replace's quantity as the order's total; the
+    /// strategy asks for open shares. Sending the open shares as the total made a replace after
+    /// fills shrink the order (or be refused as zero quantity when the fills covered it).
+    @Test func aReplaceAfterFillsCarriesTheExecutedSharesPlusTheOpenOnesAcrossReplaces() throws {
+        var h = try host()
+        let books = makeBooks()
+        let idOpt = h.context.submitNew(instrument: aapl, venue: venue, side: .buy, price: px(100), quantity: qty(100))
+        let id = try #require(idOpt)
+        h.onAcknowledged(OrderAcknowledged(orderID: id, now: now()), books: books)
+        h.onFill(OrderFilled(orderID: id, quantity: qty(40), price: px(100), leaves: qty(60), now: now()), books: books)
+        let secondOpt = h.context.submitReplace(id, price: px(101), quantity: qty(30))
+        let second = try #require(secondOpt)
+        #expect(h.intents.last?.quantity == qty(70), "40 executed + 30 open")
+        h.onAcknowledged(OrderAcknowledged(orderID: second, now: now()), books: books)
+        let o = try #require(h[order: second])
+        #expect(o.leaves == qty(30) && o.filled == .zero && o.cumulative == qty(40))
+        h.onFill(OrderFilled(orderID: second, quantity: qty(10), price: px(101), leaves: qty(20), now: now()), books: books)
+        let thirdOpt = h.context.submitReplace(second, price: px(102), quantity: qty(50))
+        #expect(thirdOpt != nil)
+        #expect(h.intents.last?.quantity == qty(100), "50 executed over both IDs + 50 open")
+    }
+
     @Test func rejectedReplaceLeavesTheOriginalWorking() throws {
         var h = try host()
         let books = makeBooks()

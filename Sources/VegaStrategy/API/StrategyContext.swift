@@ -98,10 +98,11 @@ public struct StrategyContext: ~Copyable {
     }
 
     /// Requests that an acknowledged order be replaced by one at `price` for `quantity` open
-    /// shares (the replacement's open quantity, as OUCH's Replace carries it; a FIX encoder
-    /// adds the original's executed shares). Returns the replacement's ID, or `nil` (nothing
-    /// sent) when the order is unknown, not acknowledged, has a request in flight, or the
-    /// intent buffer is full.
+    /// shares. The intent carries the replacement's total, as FIX's OrderQty and the OMS count
+    /// it: the shares already executed on the order (``WorkingOrder/cumulative``) plus
+    /// `quantity` (the lane sends OUCH's Replace the open part again). Returns the
+    /// replacement's ID, or `nil` (nothing sent) when the order is unknown, not acknowledged,
+    /// has a request in flight, or the intent buffer is full.
     @inlinable
     public mutating func submitReplace(_ id: OrderID, price: Price4, quantity: Quantity) -> OrderID? {
         guard !intents.isFull, let i = _state.indexOfOrder(id) else { return nil }
@@ -110,7 +111,8 @@ public struct StrategyContext: ~Copyable {
         let newID = newOrderID()
         _ = intents.append(OrderIntent(kind: .replace, side: order.side, timeInForce: order.timeInForce,
                                        postOnly: order.postOnly, venue: order.venue, account: account, strategy: strategyID,
-                                       instrument: order.instrument, price: price, quantity: quantity, orderID: id,
+                                       instrument: order.instrument, price: price,
+                                       quantity: order.cumulative.addingReportingOverflow(quantity).partialValue, orderID: id,
                                        newOrderID: newID))
         _state.orders[i].status = .pendingReplace
         _state.orders[i].replacementID = newID

@@ -182,6 +182,7 @@ public struct StrategyState: ~Copyable {
         movePosition(instrument: order.instrument, side: order.side, shares: fill.quantity.rawValue, price: fill.price)
         if fill.quantity > order.leaves { _overfills &+= 1 }
         order.filled = order.filled.addingReportingOverflow(fill.quantity).partialValue
+        order.cumulative = order.cumulative.addingReportingOverflow(fill.quantity).partialValue
         order.leaves = fill.leaves
         if order.status == .pendingNew { order.status = .working }
         if fill.leaves.isZero {

@@ -32,6 +32,9 @@ public struct WorkingOrder: Sendable, Equatable, BitwiseCopyable {
     public var leaves: Quantity
     /// Shares executed on this order ID.
     public var filled: Quantity
+    /// Shares executed since the order was first sent, across its replaces (FIX CumQty): a
+    /// replace's total is this plus the open quantity asked for.
+    public var cumulative: Quantity
     /// While `.pendingReplace`: the replacement's ID, price and open quantity.
     public var replacementID: OrderID
     public var replacementPrice: Price4
@@ -51,6 +54,7 @@ public struct WorkingOrder: Sendable, Equatable, BitwiseCopyable {
         self.quantity = quantity
         self.leaves = quantity
         self.filled = .zero
+        self.cumulative = .zero
         self.replacementID = OrderID(0)
         self.replacementPrice = .zero
         self.replacementQuantity = .zero
