@@ -212,6 +212,19 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
         flush(now: now)
     }
 
+    /// Mutes (or unmutes) the strategies: market data still builds the books and risk's
+    /// references, but no strategy hears of it (``LaneCore/strategiesMuted``) — while the
+    /// sessions log in at start, or a live late join replays the day. An input like the others
+    /// (journaled as an annotation, so replay mutes at the same point); nothing when unchanged.
+    public mutating func muteStrategies(_ muted: Bool, now: UInt64) {
+        guard core.strategiesMuted != muted else { return }
+        if let journal {
+            let text = muted ? LaneJournalCodec.muteAnnotation : LaneJournalCodec.unmuteAnnotation
+            _ = Array(text.utf8).withUnsafeBytes { journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0) }
+        }
+        core.strategiesMuted = muted
+    }
+
     /// The graceful stop's first step: cancel every working order. An input like the others
     /// (journaled as an annotation `cancel-all`, so replay repeats it). Returns the cancels sent.
     @discardableResult

@@ -595,11 +595,14 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         return n
     }
 
-    /// Graceful stop: throws the global kill switch with cause `shutdown` — nothing new goes out,
+    /// Graceful stop: mutes the strategies to market data and throws the global kill switch with
+    /// cause `shutdown` — nothing new goes out,
     /// every working order is canceled, and orders still PendingNew or PendingReplace are
     /// canceled when the venue answers them — and returns how many cancels were sent now.
     public mutating func cancelAll(now: UInt64) -> Int {
         self.now = now
+        // Strategies hear no more market data: they would only ask for orders the switch refuses.
+        strategiesMuted = true
         let trip = KillTrip(scope: .global, cause: .shutdown, observed: 0, limit: 0, time: now)
         let n = trading.kill(trip, into: cancels)
         queueCancels(n)

@@ -75,6 +75,9 @@ public struct LaneReplay {
                 } else if text == LaneJournalCodec.cancelAllAnnotation {
                     replayer?.lane.cancelAll(now: record.timestamp)
                     inputs += 1
+                } else if text == LaneJournalCodec.muteAnnotation || text == LaneJournalCodec.unmuteAnnotation {
+                    replayer?.lane.muteStrategies(text == LaneJournalCodec.muteAnnotation, now: record.timestamp)
+                    inputs += 1
                 }
             case .marketDataFrame:
                 guard let (h, bytes) = record.frame, replayer != nil else { break }

@@ -117,6 +117,10 @@ public struct HashingLaneTap: LaneTap {
 public enum LaneJournalCodec {
     /// The annotation a lane journals when it cancels everything at a graceful stop.
     public static let cancelAllAnnotation = "vega.lane.cancel-all"
+    /// The annotations a lane journals when its strategies stop and start hearing market data
+    /// (``Lane/muteStrategies(_:now:)``): an input, so replay mutes them at the same point.
+    public static let muteAnnotation = "vega.lane.mute-strategies"
+    public static let unmuteAnnotation = "vega.lane.unmute-strategies"
     /// The annotation a lane journals when it is built; its timestamp is the `now` it was built
     /// with (sessions and risk start their clocks there), which replay needs.
     public static let startAnnotation = "vega.lane.start"

@@ -78,15 +78,15 @@ extension EngineRun {
 
     /// The late join (``LiveFeedQueue``): polls until every feed has fetched the session's start
     /// from its re-request server — the books are built, the strategies hear nothing of the
-    /// replayed day (``LaneCore/strategiesMuted``, until every session is logged in) and the
+    /// replayed day (``Lane/muteStrategies(_:now:)``, until every session is logged in) and the
     /// order-entry queues hold the SoupBinTCP logins. Then releases the logins. Bounded at 20 s: a
     /// longer catch-up goes on while the lane logs in and trades (the log says so).
     func catchUp(_ lane: inout LiveLane, setup: LaneSetup, upkeep: LiveLaneUpkeep) {
         let venues = plan.liveVenues
         let held = lane.driverCounters.transmitErrors
         let deadline = engineMonotonicNanoseconds() &+ 20_000_000_000
-        // Heard again once every session is logged in (LiveLaneUpkeep.maintain).
-        lane.core.strategiesMuted = true
+        // Heard again once every session is logged in (`drive`).
+        lane.muteStrategies(true, now: engineMonotonicNanoseconds())
         func catching(_ lane: borrowing LiveLane) -> [String] {
             venues.indices.compactMap { v in lane.withMarketDataQueue(v) { $0.isCatchingUp } ? venues[v].name : nil }
         }
@@ -154,7 +154,6 @@ final class LiveLaneUpkeep {
     deinit { stamps.deallocate() }
 
     func maintain(_ lane: inout EngineRun.LiveLane, now: UInt64) {
-        if lane.core.strategiesMuted && lane.core.counters.logins >= UInt64(venues.count) { lane.core.strategiesMuted = false }
         let errors = lane.driverCounters.receiveErrors &+ lane.driverCounters.transmitErrors
         let waiting = lane.core.tap.pendingTransmits > 0
         let due = now >= nextHousekeeping || errors != lastErrors

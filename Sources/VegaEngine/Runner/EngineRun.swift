@@ -295,7 +295,10 @@ public final class EngineRun: @unchecked Sendable {
         let lanePlan = plan.lanes[index]
         if index < clientLinks.count { lane.core.attachClients(clientLinks[index]) }
         readers.withLock { $0.append(lane.core.tap.recorder.consumer()) }
-        // Log in: the sessions sent their Login Requests when made; flush them and wait.
+        // Log in: the sessions sent their Login Requests when made; flush them and wait. The
+        // strategies hear no market data meanwhile: every order they asked for would be refused
+        // for a session not yet up.
+        lane.muteStrategies(true, now: engineMonotonicNanoseconds())
         lane.handleTimer(now: engineMonotonicNanoseconds())
         let loginDeadline = engineMonotonicNanoseconds() + 10_000_000_000
         while lane.core.counters.logins < UInt64(setup.venues.count) {
@@ -313,6 +316,7 @@ public final class EngineRun: @unchecked Sendable {
             }
             if stopRequested.load(ordering: .relaxed) { return }
         }
+        lane.muteStrategies(false, now: engineMonotonicNanoseconds())
         started.withLock { $0[index] = .ready }
         logger.info("lane \(setup.name) running on \(lanePlan.core.map { "CPU \($0)" } ?? "any CPU"), \(setup.venues.count) venues logged in")
 
