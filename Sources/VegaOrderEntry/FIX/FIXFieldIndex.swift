@@ -45,7 +45,13 @@ public struct FIXFieldIndex: ~Copyable {
         _base = message.baseAddress
         _length = message.count
         guard let base = message.baseAddress, message.count >= 20 else { return .missingBeginString }
+        // Offsets and lengths are stored as UInt32 (no message comes near 4 GiB: the framer
+        // bounds them by MaxMessageSize).
+        guard message.count <= Int(UInt32.max) else { return .malformedField }
         let end = message.count
+        // A local copy: stores through it cannot be taken for stores to `self`.
+        let storage = self.storage
+        let capacity = self.capacity
         if base.load(fromByteOffset: end - 1, as: UInt8.self) != 0x01 { return .malformedField }
         var p = 0
         var n = 0
@@ -91,7 +97,8 @@ public struct FIXFieldIndex: ~Copyable {
             if n == 2 && tag != 35 { return .missingMsgType }
             if n == 2 { bodyStart = tagStart }
             if tag == 10 { trailerStart = tagStart }
-            storage[n] = FIXField(tag: tag, offset: UInt32(valueStart), length: UInt32(p - valueStart))
+            storage[n] = FIXField(tag: tag, offset: UInt32(truncatingIfNeeded: valueStart),
+                                  length: UInt32(truncatingIfNeeded: p &- valueStart))
             n += 1
             p += 1
         }

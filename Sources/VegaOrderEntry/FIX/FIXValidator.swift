@@ -40,52 +40,17 @@ public struct FIXValidator: Sendable {
         if messageIndex < 0 { return .unsupportedMessageType }
         let definedBit = FIXDictionary.definedBit(messageIndex: messageIndex)
         let last = view.count - 1
+        // Few live values in the loop (they stay in registers); repeating groups are walked out
+        // of line by `scanGroup`.
         var inBody = false
         var seen: UInt64 = 0
-        var groupTag: UInt32 = 0
-        var groupMemberBit: UInt32 = 0
-        var groupDelimiter: UInt32 = 0
-        var groupExpected: UInt64 = 0
-        var groupEntries: UInt64 = 0
-        var entryMask: UInt8 = 0
         var requiredSeen: UInt32 = 0
         var i = 3
         while i < last {
             let tag = view[i].tag
             let value = view.value(at: i)
-            if tag == 0 || (tag > FIXDictionary.maxFIX44Tag && tag < 5000) || tag >= 40000 || tag == 10 {
-                return .reject(FIXRejection(tag == 10 ? .tagSpecifiedOutOfRequiredOrder : .invalidTagNumber, tag: tag))
-            }
-            if value.count == 0 { return .reject(FIXRejection(.tagSpecifiedWithoutValue, tag: tag)) }
+            if let r = FIXValidator.checkTagAndPresence(tag, value) { return .reject(r) }
             let info = FIXDictionary.tagInfo(tag)
-            // Repeating group membership comes first: members repeat legitimately.
-            if groupTag != 0 {
-                if info & groupMemberBit != 0 {
-                    let bit: UInt8
-                    switch tag {
-                    case 448: bit = 1
-                    case 447: bit = 2
-                    case 452: bit = 4
-                    case 802: bit = 8
-                    default: bit = 0  // nested-group members repeat per nested entry
-                    }
-                    if tag == groupDelimiter {
-                        groupEntries += 1
-                        entryMask = bit
-                    } else if groupEntries == 0 || (entryMask & bit) != 0 {
-                        return .reject(FIXRejection(.repeatingGroupFieldsOutOfOrder, tag: tag))
-                    } else {
-                        entryMask |= bit
-                    }
-                    if let r = checkValue(tag, value, info: info) { return .reject(r) }
-                    i += 1
-                    continue
-                }
-                if groupEntries != groupExpected {
-                    return .reject(FIXRejection(.incorrectNumInGroupCount, tag: groupTag))
-                }
-                groupTag = 0
-            }
             if info & 1 != 0 {  // header
                 if inBody { return .reject(FIXRejection(.tagSpecifiedOutOfRequiredOrder, tag: tag)) }
             } else {
@@ -107,30 +72,20 @@ public struct FIXValidator: Sendable {
             if slot != 0 { requiredSeen |= 1 &<< (slot &- 1) }
             // Duplicates: a 64-bit filter keyed by the tag's low bits, exact scan on a hit.
             let bit: UInt64 = 1 &<< UInt64(tag & 63)
-            if seen & bit != 0 {
-                var j = 0
-                while j < i {
-                    if view[j].tag == tag { return .reject(FIXRejection(.tagAppearsMoreThanOnce, tag: tag)) }
-                    j += 1
-                }
+            if seen & bit != 0 && FIXValidator.appearsBefore(tag, view, i) {
+                return .reject(FIXRejection(.tagAppearsMoreThanOnce, tag: tag))
             }
             seen |= bit
             if let r = checkValue(tag, value, info: info) { return .reject(r) }
+            i += 1
             if (info >> 1) & 0xF == UInt32(FIXDictionary.FieldType.numInGroup.rawValue) {
                 let n = FIXView.parseUnsigned(value.baseAddress!, value.count) ?? 0
                 if n > 0 {
-                    groupTag = tag
-                    groupMemberBit = tag == 453 ? 0x2000 : 0x4000
-                    groupDelimiter = FIXDictionary.groupDelimiter(tag)
-                    groupExpected = n
-                    groupEntries = 0
-                    entryMask = 0
+                    let group = scanGroup(view, countTag: tag, expected: n, from: i, end: last)
+                    if let r = group.rejection { return .reject(r) }
+                    i = group.next
                 }
             }
-            i += 1
-        }
-        if groupTag != 0 && groupEntries != groupExpected {
-            return .reject(FIXRejection(.incorrectNumInGroupCount, tag: groupTag))
         }
         // Required header fields, then the message's required body fields (first missing one
         // named, in dictionary order).
@@ -151,6 +106,69 @@ public struct FIXValidator: Sendable {
             }
         }
         return .valid
+    }
+
+    /// The first checks of every field, in or out of a group: a tag number FIX 4.4 allows here
+    /// (reason 0; CheckSum before the end: 14), then a value (reason 4).
+    @inlinable @inline(__always)
+    static func checkTagAndPresence(_ tag: UInt32, _ value: UnsafeRawBufferPointer) -> FIXRejection? {
+        if tag == 0 || (tag > FIXDictionary.maxFIX44Tag && tag < 5000) || tag >= 40000 || tag == 10 {
+            return FIXRejection(tag == 10 ? .tagSpecifiedOutOfRequiredOrder : .invalidTagNumber, tag: tag)
+        }
+        if value.count == 0 { return FIXRejection(.tagSpecifiedWithoutValue, tag: tag) }
+        return nil
+    }
+
+    /// Whether `tag` is among fields `3 ..< i` of `view` (the duplicate filter's exact check).
+    @inlinable
+    static func appearsBefore(_ tag: UInt32, _ view: FIXView, _ i: Int) -> Bool {
+        var j = 0
+        while j < i {
+            if view[j].tag == tag { return true }
+            j += 1
+        }
+        return false
+    }
+
+    /// Walks the `expected` entries of the repeating group counted by `countTag`, starting at
+    /// field `from`: each entry begins with the group's delimiter, its members appear at most
+    /// once per entry (nested groups' members may repeat), and each value is checked. Returns
+    /// the index of the first field after the group and no rejection, or the rejection (reason 15 out of order,
+    /// 16 wrong count, or the value's).
+    @inlinable
+    func scanGroup(_ view: FIXView, countTag: UInt32, expected: UInt64, from: Int, end: Int) -> (next: Int, rejection: FIXRejection?) {
+        let memberBit: UInt32 = countTag == 453 ? 0x2000 : 0x4000
+        let delimiter = FIXDictionary.groupDelimiter(countTag)
+        var entries: UInt64 = 0
+        var entryMask: UInt8 = 0
+        var i = from
+        while i < end {
+            let tag = view[i].tag
+            let value = view.value(at: i)
+            if let r = FIXValidator.checkTagAndPresence(tag, value) { return (i, r) }
+            let info = FIXDictionary.tagInfo(tag)
+            guard info & memberBit != 0 else { break }
+            let bit: UInt8
+            switch tag {
+            case 448: bit = 1
+            case 447: bit = 2
+            case 452: bit = 4
+            case 802: bit = 8
+            default: bit = 0  // nested-group members repeat per nested entry
+            }
+            if tag == delimiter {
+                entries += 1
+                entryMask = bit
+            } else if entries == 0 || (entryMask & bit) != 0 {
+                return (i, FIXRejection(.repeatingGroupFieldsOutOfOrder, tag: tag))
+            } else {
+                entryMask |= bit
+            }
+            if let r = checkValue(tag, value, info: info) { return (i, r) }
+            i += 1
+        }
+        if entries != expected { return (i, FIXRejection(.incorrectNumInGroupCount, tag: countTag)) }
+        return (i, nil)
     }
 
     /// Format (reason 6) then enumeration (reason 5) of one non-empty value, typed by its
