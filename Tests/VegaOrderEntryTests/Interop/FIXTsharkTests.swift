@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaOrderEntry
+import VegaTestSupport
 
 /// Wireshark's FIX dissector (tshark 4.0, Debian) reading a capture of Vega's FIX sessions on
 /// loopback: Vega's acceptor answering qf-initiator, and Vega's initiator sending the scenario
@@ -21,10 +22,6 @@ struct FIXTsharkTests {
         var size = 0
         var fieldBytes = 0
         subscript(tag: Int) -> String? { fields.first { $0.tag == tag }?.value }
-    }
-
-    static func tool(_ name: String) -> String? {
-        ["/usr/bin", "/usr/sbin", "/usr/local/bin"].map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func attribute(_ name: String, in line: Substring) -> String? {
@@ -78,8 +75,8 @@ struct FIXTsharkTests {
 
     @Test("tshark dissects every message of Vega's FIX sessions, both roles: every tag named, every checksum correct")
     func tsharkDecodesVegaSessions() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "tsharkDecodesVegaSessions") else { return }
-        guard let tshark = Self.tool("tshark"), let dumpcap = Self.tool("dumpcap"), Self.tool("python3") != nil else {
+        guard let qf = try await QuickFIXDrivers.available(for: "tsharkDecodesVegaSessions") else { return }
+        guard let tshark = ChildProcess.tool("tshark"), let dumpcap = ChildProcess.tool("dumpcap"), ChildProcess.tool("python3") != nil else {
             print("SKIP tsharkDecodesVegaSessions: tshark/dumpcap/python3 not installed (Scripts/install-deps.sh)")
             return
         }
@@ -91,7 +88,7 @@ struct FIXTsharkTests {
         let acceptorPort = try await vegaAcceptor.port()
         let cfg = try dir.write("qf-acceptor.cfg", QuickFIXConfig.acceptor(
             sender: VegaInitiatorInteropTests.quickFIXCompID, target: VegaInitiatorInteropTests.vegaCompID, store: dir.path + "/qf-acceptor-store"))
-        let qfAcceptor = try DriverProcess(qf.acceptor, ["--config", cfg])
+        let qfAcceptor = try ChildProcess(qf.acceptor, ["--config", cfg])
         guard let line = await qfAcceptor.firstLine(startingWith: "LISTENING port="), let initiatorPort = Int(line.dropFirst("LISTENING port=".count)) else {
             _ = await qfAcceptor.stop()
             await vegaAcceptor.stop()
@@ -101,7 +98,7 @@ struct FIXTsharkTests {
         let capture = dir.path + "/fix.pcap"
         // The test process's threads block SIGTERM and spawned children inherit that mask, so
         // dumpcap would never see the signal that tells it to finish the file: unblock it first.
-        let dump = try DriverProcess("/usr/bin/python3", [
+        let dump = try ChildProcess("/usr/bin/python3", [
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])",
             dumpcap, "-q", "-i", "lo", "-f", "tcp port \(acceptorPort) or tcp port \(initiatorPort)", "-w", capture,
         ])
@@ -134,7 +131,7 @@ struct FIXTsharkTests {
         #expect(runStatus == 0 && answered && acceptorStatus == 0, "\(run.transcript)\n\(qfAcceptor.transcript)")
         #expect(dumpStatus == 0, "dumpcap\n\(dump.transcript)")
 
-        let pdml = try DriverProcess(tshark, [
+        let pdml = try ChildProcess(tshark, [
             "-r", capture, "-o", "fix.desegment:TRUE",
             "-d", "tcp.port==\(acceptorPort),fix", "-d", "tcp.port==\(initiatorPort),fix", "-T", "pdml",
         ])
