@@ -14,6 +14,44 @@ import VegaTestSupport
 /// PDML, where each FIX message is one `<proto name="fix">` and each field carries its bytes.
 @Suite("tshark decodes Vega's FIX traffic", .serialized)
 struct FIXTsharkTests {
+    /// A UDP socket on 127.0.0.1 that sends one-byte datagrams to itself: packets for a port in
+    /// dumpcap's filter, so the test sees when the filter is live.
+    final class Probe {
+        let fd: Int32
+        private(set) var address = sockaddr_in()
+
+        init() throws {
+            fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            guard fd >= 0 else { throw InteropError("probe socket: errno \(errno)") }
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                }
+            }
+            guard bound else {
+                close(fd)
+                throw InteropError("probe bind: errno \(errno)")
+            }
+        }
+
+        deinit { close(fd) }
+
+        var port: UInt16 { UInt16(bigEndian: address.sin_port) }
+
+        func send() {
+            var to = address
+            var byte: UInt8 = 0x50
+            _ = withUnsafePointer(to: &to) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, &byte, 1, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+    }
+
     /// One FIX message as tshark dissected it.
     struct Dissected {
         var fields: [(name: String, tag: Int, value: String)] = []
@@ -98,12 +136,20 @@ struct FIXTsharkTests {
         let capture = dir.path + "/fix.pcap"
         // The test process's threads block SIGTERM and spawned children inherit that mask, so
         // dumpcap would never see the signal that tells it to finish the file: unblock it first.
+        // A probe port in the filter: dumpcap says "Capturing on" before its filter is live (the
+        // first Logon was missing from some captures), so the test sends probes there until
+        // dumpcap's packet count ("Packets: N", rewritten in place) shows one arrived.
+        let probe = try Probe()
         let dump = try ChildProcess("/usr/bin/python3", [
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])",
-            dumpcap, "-q", "-i", "lo", "-f", "tcp port \(acceptorPort) or tcp port \(initiatorPort)", "-w", capture,
+            dumpcap, "-i", "lo", "-f", "tcp port \(acceptorPort) or tcp port \(initiatorPort) or udp port \(probe.port)", "-w", capture,
         ])
-        // dumpcap says "Capturing on 'Loopback: lo'" once its filter is installed.
-        let capturing = await dump.wait(seconds: 60) { $0.contains { $0.contains("Capturing on") } }
+        var capturing = false
+        for _ in 0..<1_200 where dump.process.isRunning {
+            probe.send()
+            capturing = await dump.wait(seconds: 0.05) { $0.contains { $0.contains("Packets: ") } }
+            if capturing { break }
+        }
         guard capturing, dump.process.isRunning else {
             _ = await dump.stop()
             _ = await qfAcceptor.stop()
