@@ -13,11 +13,7 @@ public enum QuickFIXConfig {
         SocketConnectPort=\(port)
         ReconnectInterval=1
         \(common(store: store, heartbeat: heartbeat))
-        [SESSION]
-        BeginString=FIX.4.4
-        SenderCompID=\(sender)
-        TargetCompID=\(target)
-
+        \(session(sender: sender, target: target))
         """
     }
 
@@ -29,6 +25,13 @@ public enum QuickFIXConfig {
         ConnectionType=acceptor
         SocketAcceptPort=0
         \(common(store: store, heartbeat: heartbeat))
+        \(session(sender: sender, target: target))
+        """
+    }
+
+    /// The [SESSION] section, ending with an empty line.
+    static func session(sender: String, target: String) -> String {
+        """
         [SESSION]
         BeginString=FIX.4.4
         SenderCompID=\(sender)
