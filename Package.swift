@@ -198,7 +198,10 @@ let package = Package(
             swiftSettings: swiftSettings),
 
         // MARK: Tests
-        .testTarget(name: "VegaCoreTests", dependencies: ["VegaCore"], swiftSettings: swiftSettings),
+        // Helpers more than one test target uses: child processes with line collection, the QuickFIX
+        // drivers and their .cfg files, printed FIX messages, scratch directories, a seeded generator.
+        .target(name: "VegaTestSupport", path: "Tests/VegaTestSupport", swiftSettings: swiftSettings),
+        .testTarget(name: "VegaCoreTests", dependencies: ["VegaCore", "VegaTestSupport"], swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaHardwareTests",
             dependencies: [
@@ -211,13 +214,13 @@ let package = Package(
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaMarketDataTests",
-            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "CVegaFPGA", "CVegaNet", "CVegaPcap"],
+            dependencies: ["VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "CVegaFPGA", "CVegaNet", "CVegaPcap", "VegaTestSupport"],
             exclude: ["ITCH/fuzz.sh"],
             swiftSettings: swiftSettings),
         .testTarget(
             name: "VegaOrderEntryTests",
             dependencies: [
-                "VegaCore", "VegaOrderEntry",
+                "VegaCore", "VegaOrderEntry", "VegaTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -243,7 +246,7 @@ let package = Package(
         .testTarget(
             name: "VegaVenueTests",
             dependencies: [
-                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaVenue",
+                "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaVenue", "VegaTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),
@@ -263,7 +266,7 @@ let package = Package(
             name: "VegaEngineTests",
             dependencies: [
                 "VegaCore", "VegaHardware", "VegaHardwareSim", "VegaMarketData", "VegaOrderEntry", "VegaTrading",
-                "VegaStrategy", "VegaJournal", "VegaVenue", "VegaTelemetry", "VegaEngine",
+                "VegaStrategy", "VegaJournal", "VegaVenue", "VegaTelemetry", "VegaEngine", "VegaTestSupport",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings),

@@ -1,5 +1,6 @@
 import Testing
 import VegaCore
+import VegaTestSupport
 
 struct OrderRecord: Equatable {
     var price: Int64

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 import VegaVenue
+import VegaTestSupport
 
 /// A deliberately naive matcher (a flat list scanned for the best price, then the earliest
 /// arrival) written separately from MatchingEngine, to check it on random flow.
@@ -42,21 +43,10 @@ struct ReferenceMatcher {
 }
 
 @Suite struct MatchingRandomFlowTests {
-    struct RNG {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: UInt64) -> UInt64 { next() % n }
-    }
 
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8] as [UInt64])
     func randomFlowMatchesTheReferenceAndKeepsTheInvariants(seed: UInt64) {
-        var rng = RNG(state: seed)
+        var rng = SplitMix64(seed: seed)
         var engine = MatchingEngine()
         engine.addInstrument(7)
         var reference = ReferenceMatcher()
@@ -134,4 +124,9 @@ struct ReferenceMatcher {
     func firmOf(_ token: UInt64, _ engine: MatchingEngine) -> UInt32 {
         (engine.queue(7, side: .buy) + engine.queue(7, side: .sell)).first { $0.token == token }?.firm ?? 0
     }
+}
+
+extension SplitMix64 {
+    /// In 0..<n (modulo: a slight bias, immaterial here).
+    mutating func below(_ n: UInt64) -> UInt64 { next() % n }
 }

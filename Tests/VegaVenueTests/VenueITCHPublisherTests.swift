@@ -2,25 +2,15 @@ import Testing
 import VegaCore
 import VegaMarketData
 import VegaVenue
+import VegaTestSupport
 
 @Suite struct VenueITCHPublisherTests {
-    struct RNG {
-        var state: UInt64
-        mutating func below(_ n: UInt64) -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return (z ^ (z >> 31)) % n
-        }
-    }
-
     /// Random flow through the engine, its events published as ITCH, the ITCH decoded by Vega's
     /// own decoder into Vega's own books: both books must agree level by level, order count
     /// included, on every instrument.
     @Test(arguments: [11, 12, 13] as [UInt64])
     func vegasBooksRebuiltFromTheVenuesITCHEqualTheVenuesBook(seed: UInt64) throws {
-        var rng = RNG(state: seed)
+        var rng = SplitMix64(seed: seed)
         let locates: [UInt16] = [1, 2, 3]
         var engine = MatchingEngine()
         var symbols: [UInt16: Symbol] = [:]

@@ -3,6 +3,7 @@ import Testing
 import VegaCore
 import VegaHardware
 import VegaMarketData
+import VegaTestSupport
 
 func fpga(_ type: Int, locate: UInt16, side: Int = 0, level: UInt16 = 0, price: Int64 = 0, quantity: UInt32 = 0,
           orders: UInt32 = 0, aux: UInt32 = 0) -> FPGAEvent {
@@ -66,7 +67,7 @@ struct L2BookTests {
 
     @Test func applyingAnOrderBookSnapshotGivesTheSameTop30() {
         var books = makeBooks(maxOrders: 4_096, maxLevels: 512, maxLevelsPerSide: 128)
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var ref: UInt64 = 0
         for _ in 0..<2_000 {
             ref += 1
@@ -90,17 +91,7 @@ struct L2BookTests {
     }
 }
 
-/// A small deterministic generator for tests (SplitMix64).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    /// Uniform in 0..<bound.
+extension SplitMix64 {
+    /// In 0..<bound (modulo: a slight bias, immaterial here).
     mutating func next(_ bound: UInt64) -> UInt64 { next() % bound }
 }

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 import VegaMarketData
+import VegaTestSupport
 
 /// An independent, deliberately simple book: dictionaries and sorting, no shared code with
 /// `OrderBooks`. FIFO position is the add sequence number within a (locate, side, price).
@@ -94,7 +95,7 @@ struct OrderBooksRandomTests {
             _ = books.defineInstrument(locate: l + 1, symbol: Symbol("R\(l)")!, roundLot: 100, times: bookTimes(0))
         }
         var model = ReferenceBooks()
-        var rng = SplitMix(seed: 0x5EED_B00C)
+        var rng = SplitMix64(seed: 0x5EED_B00C)
         var live: [UInt64] = []
         var liveIndex: [UInt64: Int] = [:]
         var mids = [Int64](repeating: 500_000, count: Int(instruments) + 1)

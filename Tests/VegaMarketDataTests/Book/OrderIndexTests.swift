@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaMarketData
+import VegaTestSupport
 
 /// The order index's direct window is only a hint: references that collide in it (same value
 /// modulo the window) must go to the hash map and behave exactly as with no window at all.
@@ -45,7 +46,7 @@ import VegaCore
     @Test func aTinyWindowGivesTheSameBooksAsNoWindowOverRandomTraffic() {
         var direct = Self.books(window: 16)
         var hashed = Self.books(window: 0)
-        var rng = SplitMix(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var live: [UInt64] = []
         var nextRef: UInt64 = 1
         for _ in 0..<20_000 {

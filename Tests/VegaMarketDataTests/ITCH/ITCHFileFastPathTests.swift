@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaMarketData
+import VegaTestSupport
 
 // The file input's fast paths (`ITCHFileReader.decodeNext`'s one-compare framed key,
 // `ITCHHandler.handleNext`, the books' price look-ahead) must change nothing but speed: the same
@@ -9,7 +10,7 @@ import VegaCore
 /// A file of random frames — valid messages of every type, valid ones mutated (lengths off by
 /// one, a wrong type byte, a zero shares field, a bad side), unknown types, zero-length frames
 /// and long junk — in NASDAQ's framing, with an optional cut-off tail.
-private func fastPathRandomFile(_ rng: inout ITCHRandom, frames: Int) -> [UInt8] {
+private func fastPathRandomFile(_ rng: inout SplitMix64, frames: Int) -> [UInt8] {
     var file: [UInt8] = []
     for _ in 0..<frames {
         var message: [UInt8]
@@ -39,7 +40,7 @@ struct ITCHFileFastPathTests {
     @Test("decodeNext equals next() + decode on random files, result by result and counter by counter")
     func decodeNextMatchesThePlainWalk() {
         let seed: UInt64 = 0xFA57_0001
-        var rng = ITCHRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var fastMessages = 0
         for round in 0..<300 {
             let file = fastPathRandomFile(&rng, frames: Int(rng.next() % 400))

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 import VegaMarketData
+import VegaTestSupport
 
 // Seeded random-bytes fuzzing, run in CI: millions of inputs through the decoder, the handler and
 // the file reader. The properties: nothing traps (a trap fails the whole test process), every
@@ -10,7 +11,7 @@ import VegaMarketData
 private let typeBytes = ITCHMessageType.allCases.map(\.rawValue)
 
 /// A valid message of a random type (random payload, header fixed up), as mutation seed.
-private func validMessage(_ rng: inout ITCHRandom, into buffer: UnsafeMutableRawBufferPointer) -> Int {
+private func validMessage(_ rng: inout SplitMix64, into buffer: UnsafeMutableRawBufferPointer) -> Int {
     let type = ITCHMessageType.allCases[Int(rng.next() % UInt64(ITCHMessageType.allCases.count))]
     for i in 0..<type.length { buffer[i] = UInt8(truncatingIfNeeded: rng.next()) }
     buffer[0] = type.rawValue
@@ -27,7 +28,7 @@ struct ITCHFuzzTests {
     @Test("random bytes of length 0…64 never trap and are each counted once")
     func randomBytes() {
         let seed: UInt64 = 0xF022_0001
-        var rng = ITCHRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var decoder = ITCHDecoder()
         var accepted: UInt64 = 0
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
@@ -56,7 +57,7 @@ struct ITCHFuzzTests {
     @Test("mutated valid messages through the handler never trap and keep both counter sets consistent")
     func mutatedMessagesThroughTheHandler() {
         let seed: UInt64 = 0xF022_0002
-        var rng = ITCHRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var handler = ITCHHandler(sink: CountingSink())
         var results = (applied: UInt64(0), bookRejected: UInt64(0), decodeRejected: UInt64(0), events: UInt64(0))
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64, alignment: 1)
@@ -87,7 +88,7 @@ struct ITCHFuzzTests {
     @Test("random files: the reader's frames tile the bytes exactly and never read past them")
     func randomFiles() {
         let seed: UInt64 = 0xF022_0003
-        var rng = ITCHRandom(seed: seed)
+        var rng = SplitMix64(seed: seed)
         for _ in 0..<20_000 {
             let n = Int(rng.next() % 300)
             var file = (0..<n).map { _ in UInt8(truncatingIfNeeded: rng.next()) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaMarketData
+import VegaTestSupport
 
 // Every refusal reason, and the property that matters most: a refused message costs exactly
 // itself. A stream with bad messages interleaved loses none of the good ones.
@@ -101,7 +102,7 @@ struct ITCHRejectTests {
 
     @Test("a file-framed stream with bad messages interleaved delivers every good message, in order")
     func badMessagesCostOnlyThemselves() {
-        var rng = ITCHRandom(seed: 42)
+        var rng = SplitMix64(seed: 42)
         var messages: [[UInt8]] = []
         var goodReferences: [UInt64] = []
         let bad: [[UInt8]] = [

@@ -3,6 +3,7 @@ import VegaCore
 import VegaHardware
 import VegaHardwareSim
 import VegaMarketData
+import VegaTestSupport
 
 /// Every frame a feed handler received, in the order it received them, with the stamps the
 /// queue gave it: the ground truth for "each message carries its own frame's stamps".

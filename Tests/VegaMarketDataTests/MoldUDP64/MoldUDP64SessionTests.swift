@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 import VegaMarketData
+import VegaTestSupport
 
 /// Frame stamps that name the frame: kernel stamp `k`, NIC stamp `k + 1_000_000`.
 func frame(_ k: UInt64) -> EventTimes {

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaOrderEntry
+import VegaTestSupport
 
 @Suite("FIX codec: parse, validate, encode")
 struct FIXCodecTests {
@@ -167,7 +168,7 @@ struct FIXCodecTests {
 
     @Test("the validator's fast UTCTimestamp check agrees with the full parser on 50k seeded inputs")
     func timestampFastCheckAgrees() {
-        var rng = FIXSplitMix64(state: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("0123456789-:.x".utf8)
         for i in 0..<50_000 {
             var text = Array(FIXTimestampFormat.string(Timestamp(nanoseconds: rng.next() % 4_000_000_000_000_000_000)).utf8)
@@ -233,7 +234,7 @@ struct FIXCodecTests {
 
     @Test("100k seeded random and mutated inputs never crash the framer, parser or validator")
     func fuzz() {
-        var rng = FIXSplitMix64(state: 0x5EED_F1A0)
+        var rng = SplitMix64(seed: 0x5EED_F1A0)
         var index = FIXFieldIndex(capacity: 64)
         let validator = FIXValidator()
         let seed = fixBytes(validNOSBody)

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaOrderEntry
+import VegaTestSupport
 
 /// The validator as it was before the tag table (one `switch` lookup per question per field),
 /// kept here as the oracle the table-driven ``FIXValidator`` must agree with.
@@ -142,7 +143,7 @@ struct FIXPerfReferenceValidator {
 /// Random field-level edits of valid messages, re-framed with a correct BodyLength and CheckSum
 /// so that they reach the validator (byte-level mutations mostly stop at the CheckSum).
 struct FIXPerfFieldMutator {
-    var rng: FIXSplitMix64
+    var rng: SplitMix64
     static let tags: [UInt32] = [0, 1, 6, 7, 10, 11, 14, 16, 17, 21, 34, 35, 36, 37, 38, 39, 40, 41, 43, 44, 45, 49, 52,
                                  54, 55, 56, 58, 59, 60, 75, 97, 98, 102, 103, 108, 112, 122, 123, 141, 150, 151, 372,
                                  373, 380, 434, 447, 448, 452, 453, 523, 802, 803, 956, 957, 4999, 5001, 39999, 40000]
@@ -224,7 +225,7 @@ struct FIXDictionaryTableTests {
             header("2", seq: 7) + "7=1|16=0|",
             header("9", seq: 8) + "37=O1|11=C2|41=C1|39=0|434=1|102=99|",
         ]
-        var mutator = FIXPerfFieldMutator(rng: FIXSplitMix64(state: 0x7AB1E))
+        var mutator = FIXPerfFieldMutator(rng: SplitMix64(seed: 0x7AB1E))
         var index = FIXFieldIndex(capacity: 128)
         for allow in [false, true] {
             let validator = FIXValidator(allowUserDefinedTags: allow)

@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaOrderEntry
+import VegaTestSupport
 
 /// One ExecutionReport's values with owned identifier bytes, for both encoders.
 struct FIXPerfReport {
@@ -12,17 +13,17 @@ struct FIXPerfReport {
     var cumQty, lastQty, orderQty, leavesQty: Quantity
     var ordStatus, ordType, side, tif, execType: UInt8
 
-    static func random(_ rng: inout FIXSplitMix64) -> FIXPerfReport {
-        func id(_ rng: inout FIXSplitMix64, min: Int) -> [UInt8] {
+    static func random(_ rng: inout SplitMix64) -> FIXPerfReport {
+        func id(_ rng: inout SplitMix64, min: Int) -> [UInt8] {
             let alphabet = Array("ABCXYZ0189-._:=/".utf8)
             return (0..<(min + rng.below(40))).map { _ in alphabet[rng.below(alphabet.count)] }
         }
-        func px(_ rng: inout FIXSplitMix64) -> Price4 {
+        func px(_ rng: inout SplitMix64) -> Price4 {
             let magnitudes: [Int64] = [0, 1, 9, 10, 99, 100, 101, 1_000, 9_999, 10_000, 1_012_500, 1_000_001, 123_456_789, Int64.max / 2]
             let m = rng.below(2) == 0 ? magnitudes[rng.below(magnitudes.count)] : Int64(rng.next() % 100_000_000_000)
             return Price4(rawValue: rng.below(8) == 0 ? -m : m)
         }
-        func qty(_ rng: inout FIXSplitMix64) -> Quantity {
+        func qty(_ rng: inout SplitMix64) -> Quantity {
             let q: [UInt64] = [0, 1, 9, 10, 99, 100, 12_345, 99_999_999, 100_000_000, 1_000_000_000_000, UInt64.max]
             return Quantity(rng.below(2) == 0 ? q[rng.below(q.count)] : rng.next() % 1_000_000)
         }
@@ -90,7 +91,7 @@ struct FIXPerfReport {
 struct FIXExecutionReportEncoderTests {
     @Test("byte-identical to the general encoder on 20k seeded reports (prices, quantities, dates, optional fields)")
     func agreesWithGeneralEncoder() {
-        var rng = FIXSplitMix64(state: 0xE4EC)
+        var rng = SplitMix64(seed: 0xE4EC)
         var fast = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
         var index = FIXFieldIndex(capacity: 64)
         for _ in 0..<20_000 {
@@ -125,7 +126,7 @@ struct FIXExecutionReportEncoderTests {
 
     @Test("identifiers too large for the buffer are refused (nil), not truncated; the encoder stays usable")
     func refusesOversize() {
-        var rng = FIXSplitMix64(state: 7)
+        var rng = SplitMix64(seed: 7)
         var fast = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1", capacity: 1024)
         var r = FIXPerfReport.random(&rng)
         r.symbol = [UInt8](repeating: UInt8(ascii: "S"), count: 1000)

@@ -1,5 +1,6 @@
 import VegaCore
 @testable import VegaOrderEntry
+import VegaTestSupport
 
 /// Builds a complete FIX 4.4 message from `body` written with `|` for SOH (starting at 35=),
 /// with BodyLength and CheckSum computed — unless overridden to make a broken one.
@@ -39,15 +40,7 @@ func at(_ seconds: Double) -> Timestamp<UTC> {
     Timestamp(nanoseconds: UInt64(1_795_341_600_000_000_000 + Int64((seconds * 1_000_000_000).rounded())))
 }
 
-/// Deterministic generator (FIXSplitMix64) for fuzz inputs.
-struct FIXSplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+extension SplitMix64 {
+    /// In 0..<n, for fuzz inputs.
     mutating func below(_ n: Int) -> Int { Int(next() % UInt64(n)) }
 }

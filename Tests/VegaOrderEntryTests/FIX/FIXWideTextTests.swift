@@ -1,6 +1,7 @@
 import Testing
 import VegaCore
 @testable import VegaOrderEntry
+import VegaTestSupport
 
 /// The word-at-a-time primitives of the ExecutionReport encoder and the parser against their
 /// byte-at-a-time references.
@@ -23,7 +24,7 @@ struct FIXWideTextTests {
             values += [p - 1, p, p + 1]
             p *= 10
         }
-        var rng = FIXSplitMix64(state: 0x51DE)
+        var rng = SplitMix64(seed: 0x51DE)
         for _ in 0..<50_000 { values.append(rng.next() >> UInt64(rng.below(64))) }
         values.append(.max)
         for v in values {
@@ -41,7 +42,7 @@ struct FIXWideTextTests {
         var values: [Int64] = [0, 1, -1, 9, 10, 99, 100, 1000, 9999, 10_000, 10_001, 1_012_500, 1_000_000_000_000 - 1,
                                1_000_000_000_000, Int64.max, Int64.min, -Int64.max]
         values += (0..<20_000).map { Int64($0) }
-        var rng = FIXSplitMix64(state: 0x9A1CE)
+        var rng = SplitMix64(seed: 0x9A1CE)
         for _ in 0..<50_000 {
             let m = Int64(bitPattern: rng.next() >> UInt64(rng.below(64)))
             values.append(rng.below(4) == 0 ? -m : m)
@@ -72,7 +73,7 @@ struct FIXWideTextTests {
 
     @Test("sum16 equals the byte-by-byte sum for every length 0...600 at every alignment 0...15")
     func checksumWide() {
-        var rng = FIXSplitMix64(state: 0xC5)
+        var rng = SplitMix64(seed: 0xC5)
         let bytes = (0..<640).map { _ in UInt8(truncatingIfNeeded: rng.next()) }
         bytes.withUnsafeBytes { raw in
             for offset in 0..<16 {
@@ -91,7 +92,7 @@ struct FIXWideTextTests {
 
     @Test("UTCTimestamp isValid agrees with parse on valid stamps and on every one-byte corruption")
     func timestampValidity() {
-        var rng = FIXSplitMix64(state: 0x7135)
+        var rng = SplitMix64(seed: 0x7135)
         let replacements: [UInt8] = Array("0123456789-:./ A\u{01}".utf8) + [0x2F, 0x3A, 0xFA, 0xFF, 0x36 + 0x80]
         var stamps: [[UInt8]] = ["20261122-10:15:30", "20261122-10:15:30.123", "20240229-23:59:60.123456",
                                  "19700101-00:00:00.000000000", "21001231-23:59:59.999"].map { Array($0.utf8) }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaOrderEntry
+import VegaTestSupport
 
 /// Vega's drop copy with QuickFIX 1.15 as the drop-copy target: qf-acceptor `--drop-copy`
 /// records every ExecutionReport it receives (validated against the FIX 4.4 dictionary) and cuts
@@ -18,11 +19,11 @@ struct DropCopyQuickFIXInteropTests {
 
     @Test("every ExecutionReport reaches QuickFIX in order across a cut, none lost, repeats only with PossDupFlag=Y, none rejected")
     func dropCopyToQuickFIX() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "dropCopyToQuickFIX") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "dropCopyToQuickFIX") else { return }
         let dir = try ScratchDirectory("vega-drop-copy")
         defer { dir.remove() }
         let cfg = try dir.write("qf-acceptor.cfg", QuickFIXConfig.acceptor(sender: "QFDROP", target: "VEGADROP", store: dir.path + "/qf-store"))
-        let quickFIX = try DriverProcess(qf.acceptor, ["--config", cfg, "--drop-copy", "--drop-after-recv", "6"])
+        let quickFIX = try ChildProcess(qf.acceptor, ["--config", cfg, "--drop-copy", "--drop-after-recv", "6"])
         guard let line = await quickFIX.firstLine(startingWith: "LISTENING port="), let port = Int(line.dropFirst("LISTENING port=".count)) else {
             _ = await quickFIX.stop()
             throw InteropError("qf-acceptor did not start\n\(quickFIX.transcript)")

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaOrderEntry
+import VegaTestSupport
 
 /// Wireshark's FIX dissector (tshark 4.0, Debian) reading a capture of Vega's FIX sessions on
 /// loopback: Vega's acceptor answering qf-initiator, and Vega's initiator sending the scenario
@@ -13,6 +14,44 @@ import VegaOrderEntry
 /// PDML, where each FIX message is one `<proto name="fix">` and each field carries its bytes.
 @Suite("tshark decodes Vega's FIX traffic", .serialized)
 struct FIXTsharkTests {
+    /// A UDP socket on 127.0.0.1 that sends one-byte datagrams to itself: packets for a port in
+    /// dumpcap's filter, so the test sees when the filter is live.
+    final class Probe {
+        let fd: Int32
+        private(set) var address = sockaddr_in()
+
+        init() throws {
+            fd = socket(AF_INET, Int32(SOCK_DGRAM.rawValue), 0)
+            guard fd >= 0 else { throw InteropError("probe socket: errno \(errno)") }
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = UInt32(0x7F00_0001).bigEndian
+            var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            let bound = withUnsafeMutablePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, length) == 0 && getsockname(fd, $0, &length) == 0
+                }
+            }
+            guard bound else {
+                close(fd)
+                throw InteropError("probe bind: errno \(errno)")
+            }
+        }
+
+        deinit { close(fd) }
+
+        var port: UInt16 { UInt16(bigEndian: address.sin_port) }
+
+        func send() {
+            var to = address
+            var byte: UInt8 = 0x50
+            _ = withUnsafePointer(to: &to) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    sendto(fd, &byte, 1, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+        }
+    }
+
     /// One FIX message as tshark dissected it.
     struct Dissected {
         var fields: [(name: String, tag: Int, value: String)] = []
@@ -21,10 +60,6 @@ struct FIXTsharkTests {
         var size = 0
         var fieldBytes = 0
         subscript(tag: Int) -> String? { fields.first { $0.tag == tag }?.value }
-    }
-
-    static func tool(_ name: String) -> String? {
-        ["/usr/bin", "/usr/sbin", "/usr/local/bin"].map { "\($0)/\(name)" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
     static func attribute(_ name: String, in line: Substring) -> String? {
@@ -78,8 +113,8 @@ struct FIXTsharkTests {
 
     @Test("tshark dissects every message of Vega's FIX sessions, both roles: every tag named, every checksum correct")
     func tsharkDecodesVegaSessions() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "tsharkDecodesVegaSessions") else { return }
-        guard let tshark = Self.tool("tshark"), let dumpcap = Self.tool("dumpcap"), Self.tool("python3") != nil else {
+        guard let qf = try await QuickFIXDrivers.available(for: "tsharkDecodesVegaSessions") else { return }
+        guard let tshark = ChildProcess.tool("tshark"), let dumpcap = ChildProcess.tool("dumpcap"), ChildProcess.tool("python3") != nil else {
             print("SKIP tsharkDecodesVegaSessions: tshark/dumpcap/python3 not installed (Scripts/install-deps.sh)")
             return
         }
@@ -91,7 +126,7 @@ struct FIXTsharkTests {
         let acceptorPort = try await vegaAcceptor.port()
         let cfg = try dir.write("qf-acceptor.cfg", QuickFIXConfig.acceptor(
             sender: VegaInitiatorInteropTests.quickFIXCompID, target: VegaInitiatorInteropTests.vegaCompID, store: dir.path + "/qf-acceptor-store"))
-        let qfAcceptor = try DriverProcess(qf.acceptor, ["--config", cfg])
+        let qfAcceptor = try ChildProcess(qf.acceptor, ["--config", cfg])
         guard let line = await qfAcceptor.firstLine(startingWith: "LISTENING port="), let initiatorPort = Int(line.dropFirst("LISTENING port=".count)) else {
             _ = await qfAcceptor.stop()
             await vegaAcceptor.stop()
@@ -101,12 +136,20 @@ struct FIXTsharkTests {
         let capture = dir.path + "/fix.pcap"
         // The test process's threads block SIGTERM and spawned children inherit that mask, so
         // dumpcap would never see the signal that tells it to finish the file: unblock it first.
-        let dump = try DriverProcess("/usr/bin/python3", [
+        // A probe port in the filter: dumpcap says "Capturing on" before its filter is live (the
+        // first Logon was missing from some captures), so the test sends probes there until
+        // dumpcap's packet count ("Packets: N", rewritten in place) shows one arrived.
+        let probe = try Probe()
+        let dump = try ChildProcess("/usr/bin/python3", [
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])",
-            dumpcap, "-q", "-i", "lo", "-f", "tcp port \(acceptorPort) or tcp port \(initiatorPort)", "-w", capture,
+            dumpcap, "-i", "lo", "-f", "tcp port \(acceptorPort) or tcp port \(initiatorPort) or udp port \(probe.port)", "-w", capture,
         ])
-        // dumpcap says "Capturing on 'Loopback: lo'" once its filter is installed.
-        let capturing = await dump.wait(seconds: 60) { $0.contains { $0.contains("Capturing on") } }
+        var capturing = false
+        for _ in 0..<1_200 where dump.process.isRunning {
+            probe.send()
+            capturing = await dump.wait(seconds: 0.05) { $0.contains { $0.contains("Packets: ") } }
+            if capturing { break }
+        }
         guard capturing, dump.process.isRunning else {
             _ = await dump.stop()
             _ = await qfAcceptor.stop()
@@ -134,7 +177,7 @@ struct FIXTsharkTests {
         #expect(runStatus == 0 && answered && acceptorStatus == 0, "\(run.transcript)\n\(qfAcceptor.transcript)")
         #expect(dumpStatus == 0, "dumpcap\n\(dump.transcript)")
 
-        let pdml = try DriverProcess(tshark, [
+        let pdml = try ChildProcess(tshark, [
             "-r", capture, "-o", "fix.desegment:TRUE",
             "-d", "tcp.port==\(acceptorPort),fix", "-d", "tcp.port==\(initiatorPort),fix", "-T", "pdml",
         ])

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaOrderEntry
+import VegaTestSupport
 
 /// QuickFIX 1.15 (Debian's libquickfix-dev) as the client: qf-initiator logs on to Vega's
 /// acceptor over loopback and sends the scenario's orders, cancels and replaces; Vega runs the
@@ -18,16 +19,16 @@ struct QuickFIXInitiatorInteropTests {
 
     /// Starts qf-initiator with `script` against `port`; its store persists in `dir`.
     static func quickFIX(_ qf: QuickFIXDrivers, _ dir: ScratchDirectory, port: Int, script: [String], expect: Int,
-                         run: String = "run", extra: [String] = []) throws -> DriverProcess {
+                         run: String = "run", extra: [String] = []) throws -> ChildProcess {
         let cfg = try dir.write("\(run).cfg", QuickFIXConfig.initiator(
             sender: clientCompID, target: vegaCompID, port: port, store: dir.path + "/qf-store"))
         let path = try dir.write("\(run).script", script.joined(separator: "\n") + "\n")
-        return try DriverProcess(qf.initiator, ["--config", cfg, "--script", path, "--expect", "\(expect)", "--timeout", "120"] + extra)
+        return try ChildProcess(qf.initiator, ["--config", cfg, "--script", path, "--expect", "\(expect)", "--timeout", "120"] + extra)
     }
 
     /// The replies QuickFIX delivered to its application, checked against the scenario, plus the
     /// checks every run must pass whatever happened to the connection.
-    static func checkDelivery(_ steps: [ExecutorScenario.Step], quickFIX run: DriverProcess, vega: VegaFIXPeer,
+    static func checkDelivery(_ steps: [ExecutorScenario.Step], quickFIX run: ChildProcess, vega: VegaFIXPeer,
                               sourceLocation: SourceLocation = #_sourceLocation) {
         let context = "\(run.transcript)\n\(vega.transcript)"
         let received = PrintedFIXMessage.all(run.lines, kind: "RECV")
@@ -56,7 +57,7 @@ struct QuickFIXInitiatorInteropTests {
 
     @Test("QuickFIX's orders, cancels and replaces get the executor's replies in order, each valid by QuickFIX's FIX 4.4 dictionary")
     func ordersCancelsReplaces() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "ordersCancelsReplaces") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "ordersCancelsReplaces") else { return }
         let dir = try ScratchDirectory("qf-initiator")
         defer { dir.remove() }
         let vega = try await VegaFIXPeer.executor(config: Self.vegaConfig(dir))
@@ -72,7 +73,7 @@ struct QuickFIXInitiatorInteropTests {
 
     @Test("QuickFIX's connection cut mid-stream with orders sent while it is down: Vega asks for them, nothing lost or duplicated")
     func quickFIXSideDropRecovers() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "quickFIXSideDropRecovers") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "quickFIXSideDropRecovers") else { return }
         let dir = try ScratchDirectory("qf-initiator-drop")
         defer { dir.remove() }
         let vega = try await VegaFIXPeer.executor(config: Self.vegaConfig(dir))
@@ -98,7 +99,7 @@ struct QuickFIXInitiatorInteropTests {
 
     @Test("Vega's acceptor cuts the connection before answering: QuickFIX asks for the replies, gets each once with PossDupFlag=Y")
     func vegaSideDropRecovers() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "vegaSideDropRecovers") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "vegaSideDropRecovers") else { return }
         let dir = try ScratchDirectory("qf-initiator-vega-drop")
         defer { dir.remove() }
         let vega = try await VegaFIXPeer.executor(config: Self.vegaConfig(dir), dropAfter: 3)
@@ -119,7 +120,7 @@ struct QuickFIXInitiatorInteropTests {
 
     @Test("Both sides restart on their stores: the second session resumes both MsgSeqNums where the first stopped")
     func restartResumesSequenceNumbers() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "restartResumesSequenceNumbers") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "restartResumesSequenceNumbers") else { return }
         let dir = try ScratchDirectory("qf-initiator-restart")
         defer { dir.remove() }
         var lastSent = 0, lastReceived = 0

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import VegaTestSupport
 
 /// `vega fix send` (the built binary, next to the test bundle) against qf-acceptor: the command
 /// line tool a FIX user reaches for first, with QuickFIX validating every message it sends.
@@ -32,18 +33,18 @@ struct VegaFixSendInteropTests {
 
     @Test("vega fix send's orders, cancels and replaces are accepted by QuickFIX and every reply comes back, in order")
     func sendAgainstQuickFIX() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "sendAgainstQuickFIX") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "sendAgainstQuickFIX") else { return }
         let vega = try #require(Self.vegaPath, "the vega binary is not next to the test bundle")
         let dir = try ScratchDirectory("vega-fix-send")
         defer { dir.remove() }
         let cfg = try dir.write("qf-acceptor.cfg", QuickFIXConfig.acceptor(sender: "QFEXEC", target: "VEGASEND", store: dir.path + "/qf-store"))
-        let acceptor = try DriverProcess(qf.acceptor, ["--config", cfg])
+        let acceptor = try ChildProcess(qf.acceptor, ["--config", cfg])
         guard let line = await acceptor.firstLine(startingWith: "LISTENING port="), let port = Int(line.dropFirst("LISTENING port=".count)) else {
             _ = await acceptor.stop()
             throw InteropError("qf-acceptor did not start\n\(acceptor.transcript)")
         }
         let client = try dir.write("client.cfg", QuickFIXConfig.initiator(sender: "VEGASEND", target: "QFEXEC", port: port, store: dir.path + "/vega-store"))
-        let send = try DriverProcess(vega, ["fix", "send", "--config", client, "--raw", "--timeout", "120"] + Self.requests.map(\.request))
+        let send = try ChildProcess(vega, ["fix", "send", "--config", client, "--raw", "--timeout", "120"] + Self.requests.map(\.request))
         let sendStatus = await send.exitStatus(seconds: 180)
         let acceptorStatus = await acceptor.stop()
         let context = "\(send.transcript)\n\(acceptor.transcript)"

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import VegaCore
 import VegaOrderEntry
+import VegaTestSupport
 
 /// Vega as the client: a `FIXEngine` initiator (what `vega fix send` runs) logs on to
 /// qf-acceptor, QuickFIX 1.15 running the executor rules of `vega fix executor`, and sends the
@@ -13,11 +14,11 @@ struct VegaInitiatorInteropTests {
 
     /// Starts qf-acceptor on an ephemeral port and Vega's initiator pointed at it.
     static func start(_ qf: QuickFIXDrivers, _ dir: ScratchDirectory, quickFIXArguments: [String] = []) async throws
-        -> (quickFIX: DriverProcess, vega: VegaFIXPeer)
+        -> (quickFIX: ChildProcess, vega: VegaFIXPeer)
     {
         let cfg = try dir.write("qf-acceptor.cfg", QuickFIXConfig.acceptor(
             sender: quickFIXCompID, target: vegaCompID, store: dir.path + "/qf-store"))
-        let acceptor = try DriverProcess(qf.acceptor, ["--config", cfg] + quickFIXArguments)
+        let acceptor = try ChildProcess(qf.acceptor, ["--config", cfg] + quickFIXArguments)
         guard let line = await acceptor.firstLine(startingWith: "LISTENING port="), let port = Int(line.dropFirst("LISTENING port=".count)) else {
             _ = await acceptor.stop()
             throw InteropError("qf-acceptor did not start\n\(acceptor.transcript)")
@@ -30,7 +31,7 @@ struct VegaInitiatorInteropTests {
     static func replies(_ vega: VegaFIXPeer) -> [FIXMessage] { vega.messages }
 
     /// Waits for as many replies as the scenario has, then stops both sides and checks them.
-    static func finish(_ steps: [ExecutorScenario.Step], quickFIX: DriverProcess, vega: VegaFIXPeer,
+    static func finish(_ steps: [ExecutorScenario.Step], quickFIX: ChildProcess, vega: VegaFIXPeer,
                        sourceLocation: SourceLocation = #_sourceLocation) async {
         let expected = steps.flatMap(\.replies)
         let complete = await vega.wait(seconds: 120) { $0.messages.count >= expected.count }
@@ -57,7 +58,7 @@ struct VegaInitiatorInteropTests {
 
     @Test("Vega's orders, cancels and replaces to QuickFIX's executor get every reply, in order, nothing rejected by QuickFIX")
     func ordersCancelsReplaces() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "vegaInitiatorOrdersCancelsReplaces") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "vegaInitiatorOrdersCancelsReplaces") else { return }
         let dir = try ScratchDirectory("vega-initiator")
         defer { dir.remove() }
         let (quickFIX, vega) = try await Self.start(qf, dir)
@@ -70,7 +71,7 @@ struct VegaInitiatorInteropTests {
 
     @Test("QuickFIX cuts the connection before answering: Vega reconnects, asks for the replies, gets each once")
     func quickFIXSideDropRecovers() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "vegaInitiatorQuickFIXSideDropRecovers") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "vegaInitiatorQuickFIXSideDropRecovers") else { return }
         let dir = try ScratchDirectory("vega-initiator-qf-drop")
         defer { dir.remove() }
         let (quickFIX, vega) = try await Self.start(qf, dir, quickFIXArguments: ["--drop-after-recv", "3"])
@@ -88,7 +89,7 @@ struct VegaInitiatorInteropTests {
 
     @Test("Vega's connection drops mid-stream and it keeps sending: QuickFIX asks for the gap, Vega resends with PossDupFlag=Y")
     func vegaSideDropRecovers() async throws {
-        guard let qf = try QuickFIXDrivers.available(for: "vegaInitiatorVegaSideDropRecovers") else { return }
+        guard let qf = try await QuickFIXDrivers.available(for: "vegaInitiatorVegaSideDropRecovers") else { return }
         let dir = try ScratchDirectory("vega-initiator-vega-drop")
         defer { dir.remove() }
         let (quickFIX, vega) = try await Self.start(qf, dir)

@@ -1,25 +1,14 @@
 import Testing
 import VegaCore
 @testable import VegaOrderEntry
-
-/// SplitMix64: a seeded generator, so a failing input can be reproduced from the seed.
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import VegaTestSupport
 
 /// A million seeded inputs — random bytes, and valid messages with random bytes flipped, truncated
 /// or extended — through both decoders: nothing traps or reads out of bounds (the views are read in
 /// full when accepted), and every input is either decoded or refused with a counted reason.
 @Suite struct OUCHFuzzTests {
     @Test func aMillionRandomInputsNeverCrashAndAreAllAccountedFor() {
-        var rng = SplitMix64(state: 0x5EED_0C4)
+        var rng = SplitMix64(seed: 0x5EED_0C4)
         var decoder = OUCHDecoder()
         let seeds: [[UInt8]] = [
             encoded { o in sampleAppendage().withUnsafeBytes {

@@ -5,6 +5,7 @@ import VegaHardware
 import VegaMarketData
 import VegaOrderEntry
 import VegaVenue
+import VegaTestSupport
 
 /// `vega venue`'s TOML: what a good file gives, and for bad ones the exact message, naming the
 /// key path, the value and what is accepted.
@@ -94,7 +95,7 @@ struct VenueServiceConfigurationTests {
 
     @Test("FIX sessions: the .cfg is read relative to the TOML; every acceptor needs a firm; its errors keep their line")
     func fixSessions() throws {
-        let dir = try VSTScratch("cfg")
+        let dir = try ScratchDirectory("venue-cfg")
         defer { dir.remove() }
         try dir.write("fix.cfg", """
             [DEFAULT]

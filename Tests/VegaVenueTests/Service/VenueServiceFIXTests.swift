@@ -4,6 +4,7 @@ import VegaCore
 import VegaHardware
 import VegaOrderEntry
 import VegaVenue
+import VegaTestSupport
 
 /// QuickFIX 1.15 (Debian's libquickfix-dev) as a venue client: qf-initiator logs on to the
 /// venue's FIX acceptor (configured in a QuickFIX `.cfg` named by the TOML) and trades against an
@@ -14,8 +15,8 @@ struct VenueServiceFIXTests {
     @Test("QuickFIX's orders get New, rejects with the right OrdRejReason, status, a fill from an OUCH seller, Replaced, Canceled, and a too-late cancel reject",
           .enabled(if: geteuid() == 0, "needs root: SO_BINDTODEVICE on lo for the multicast feed"))
     func quickFIXTradesAtTheVenue() async throws {
-        guard let qf = try VSTQuickFIX.initiator(for: "quickFIXTradesAtTheVenue") else { return }
-        let dir = try VSTScratch("fix")
+        guard let qf = try await QuickFIXDrivers.available(for: "quickFIXTradesAtTheVenue")?.initiator else { return }
+        let dir = try ScratchDirectory("venue-fix")
         defer { dir.remove() }
         try dir.write("venue-fix.cfg", """
             [DEFAULT]
@@ -54,12 +55,12 @@ struct VenueServiceFIXTests {
             "WAIT 8",
             "F 11=Q1C2 41=Q1R 55=ZVZZT 54=1 38=400",
         ]
-        let cfg = try dir.write("qf.cfg", VSTQuickFIX.initiatorConfig(sender: "QFCLIENT", target: "VENUE", port: fixPort, store: dir.path + "/qf-store"))
+        let cfg = try dir.write("qf.cfg", QuickFIXConfig.initiator(sender: "QFCLIENT", target: "VENUE", port: fixPort, store: dir.path + "/qf-store"))
         let scriptPath = try dir.write("qf.script", script.joined(separator: "\n") + "\n")
-        let run = try VSTProcess(qf, ["--config", cfg, "--script", scriptPath, "--expect", "9", "--timeout", "120"])
+        let run = try ChildProcess(qf, ["--config", cfg, "--script", scriptPath, "--expect", "9", "--timeout", "120"])
 
         // After QuickFIX's first five replies, an OUCH firm sells into its resting buy.
-        let fiveReplies = await run.wait { VSTPrintedFIX.all($0, kind: "RECV").count >= 5 }
+        let fiveReplies = await run.wait { PrintedFIXMessage.all($0, kind: "RECV").count >= 5 }
         #expect(fiveReplies, "QuickFIX got its first replies\n\(run.transcript)")
         let seller = try VSTOUCHFirm(port: try #require(e.ouch?.port), username: "FIRM2", password: "two")
         #expect(await vstWaitAsync { seller.step(); return seller.isLoggedIn })
@@ -70,7 +71,7 @@ struct VenueServiceFIXTests {
         let status = await run.exitStatus()
         let final = await service.stop()
         #expect(status == 0, "qf-initiator exit status\n\(run.transcript)")
-        let received = VSTPrintedFIX.all(run.lines, kind: "RECV")
+        let received = PrintedFIXMessage.all(run.lines, kind: "RECV")
         let tags = [35, 11, 41, 150, 39, 103, 32, 31, 14, 151, 6, 434, 102]
         #expect(received.map { $0.pick(tags) } == [
             "35=8 11=Q1 41=- 150=0 39=0 103=- 32=- 31=- 14=0 151=300 6=0 434=- 102=-",
@@ -84,7 +85,7 @@ struct VenueServiceFIXTests {
             "35=9 11=Q1C2 41=Q1R 150=- 39=4 103=- 32=- 31=- 14=- 151=- 6=- 434=1 102=0",
         ], "\(run.transcript)")
         // QuickFIX validated every message against its FIX 4.4 dictionary: it sent no Reject.
-        let rejects = VSTPrintedFIX.all(run.lines, kind: "ADMIN-OUT").filter { $0.msgType == "3" }
+        let rejects = PrintedFIXMessage.all(run.lines, kind: "ADMIN-OUT").filter { $0.msgType == "3" }
         #expect(rejects.isEmpty, "QuickFIX rejected the venue's messages: \(rejects)")
         // The OrderID is the venue's and the order's for life.
         let orderIDs = Set(received.filter { $0[11]?.hasPrefix("Q1") == true && $0[150] != "8" && $0.msgType == "8" }.compactMap { $0[37] })

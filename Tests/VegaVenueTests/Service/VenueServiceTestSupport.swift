@@ -31,22 +31,6 @@ func vstWaitAsync(seconds: Double = 30, _ body: () -> Bool) async -> Bool {
     return true
 }
 
-/// A scratch directory for one test's files (configs, FIX stores, captures).
-struct VSTScratch {
-    let path: String
-    init(_ name: String) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("vega-venue-\(name)-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    func remove() { try? FileManager.default.removeItem(atPath: path) }
-    @discardableResult
-    func write(_ name: String, _ text: String) throws -> String {
-        let file = path + "/" + name
-        try text.write(toFile: file, atomically: true, encoding: .utf8)
-        return file
-    }
-}
-
 /// A multicast listener joined to a group on `lo` at a port the kernel picks (so parallel tests
 /// never share one): the venue is then configured to publish to that port.
 struct VSTMulticastPort {

@@ -4,6 +4,7 @@ import VegaCore
 import VegaHardware
 import VegaOrderEntry
 import VegaVenue
+import VegaTestSupport
 
 /// Wireshark's own MoldUDP64 and SoupBinTCP dissectors (tshark 4.0, Debian) reading a dumpcap
 /// capture of the venue's traffic on `lo` while OUCH firms trade. Field names from
@@ -14,12 +15,12 @@ struct VenueServiceTsharkTests {
     @Test("every MoldUDP64 packet and every SoupBinTCP packet tshark dissects agrees with what the venue sent",
           .enabled(if: geteuid() == 0, "needs root: capture on lo, SO_BINDTODEVICE on lo for the multicast feed"))
     func tsharkAgrees() async throws {
-        guard let tshark = VSTProcess.tool("tshark"), let dumpcap = VSTProcess.tool("dumpcap"),
+        guard let tshark = ChildProcess.tool("tshark"), let dumpcap = ChildProcess.tool("dumpcap"),
               FileManager.default.isExecutableFile(atPath: "/usr/bin/python3") else {
             print("SKIP tsharkAgrees: tshark/dumpcap/python3 not installed (Scripts/install-deps.sh)")
             return
         }
-        let dir = try VSTScratch("tshark")
+        let dir = try ScratchDirectory("venue-tshark")
         defer { dir.remove() }
         let groupAddress = try VSTMulticastPort.group("31.5")
         let rx = try VSTMulticastPort.receiver(groupAddress)
@@ -38,7 +39,7 @@ struct VenueServiceTsharkTests {
         let probeReceiver = try UDPSocketQueue(.init(bind: IPv4Endpoint("127.0.0.1:0"), timestamping: .none))
         var probe = try UDPSocketQueue(.init(bind: IPv4Endpoint("127.0.0.1:0"), destination: IPv4Endpoint("127.0.0.1:\(probeReceiver.localPort)"),
                                              timestamping: .none))
-        let dump = try VSTProcess("/usr/bin/python3", [
+        let dump = try ChildProcess("/usr/bin/python3", [
             "-c", "import os, signal, sys; signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGTERM, signal.SIGINT}); os.execv(sys.argv[1], sys.argv[1:])",
             dumpcap, "-i", "lo", "-f", "udp port \(group.port) or tcp port \(ouchPort) or udp port \(probeReceiver.localPort)", "-w", capture,
         ])
@@ -81,7 +82,7 @@ struct VenueServiceTsharkTests {
         #expect(dumpStatus == 0 && size > 24, "dumpcap exit \(String(describing: dumpStatus)), capture \(size) bytes\n\(dump.transcript)")
 
         // MoldUDP64: tshark's session/sequence/count of every datagram equal what the listener got.
-        let md = try await VSTProcess.run(tshark, [
+        let md = try await ChildProcess.run(tshark, [
             "-r", capture, "-d", "udp.port==\(group.port),moldudp64", "-Y", "moldudp64", "-T", "fields",
             "-e", "moldudp64.session", "-e", "moldudp64.sequence", "-e", "moldudp64.count", "-E", "separator=/t",
         ])
@@ -92,7 +93,7 @@ struct VenueServiceTsharkTests {
 
         // SoupBinTCP, venue → firm: Login Accepted, Sequenced Data carrying each OUCH reply (length
         // 1 + the reply), heartbeats, End of Session; numbered as the firm saw them.
-        let soup = try await VSTProcess.run(tshark, [
+        let soup = try await ChildProcess.run(tshark, [
             "-r", capture, "-d", "tcp.port==\(ouchPort),soupbintcp", "-Y", "soupbintcp && tcp.srcport==\(ouchPort)", "-T", "fields",
             "-e", "tcp.dstport", "-e", "soupbintcp.packet_type", "-e", "soupbintcp.packet_length", "-E", "separator=/t", "-E", "occurrence=a",
             "-E", "aggregator=,",
@@ -119,7 +120,7 @@ struct VenueServiceTsharkTests {
             #expect(packets.filter { $0.type == "H" }.allSatisfy { $0.length == 1 })
         }
         // And nothing tshark reads is malformed.
-        let malformed = try await VSTProcess.run(tshark, [
+        let malformed = try await ChildProcess.run(tshark, [
             "-r", capture, "-d", "udp.port==\(group.port),moldudp64", "-d", "tcp.port==\(ouchPort),soupbintcp",
             "-Y", "_ws.malformed || _ws.expert.severity >= error", "-T", "fields", "-e", "frame.number",
         ])
