@@ -186,6 +186,70 @@ struct EngineCommandTests {
         #expect(Self.httpGet(port: port, path: "/nothing")?.hasPrefix("HTTP/1.1 404") == true)
     }
 
+    @Test("with [clients], a FIX client's order shows in the client gateway's counters on the Prometheus endpoint")
+    func clientCountersAreScraped() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let dir = NSTemporaryDirectory() + "vega-client-metrics-\(getpid())"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let metricsPort = Self.freePort()
+        var fixPort = Self.freePort()
+        while fixPort == metricsPort { fixPort = Self.freePort() &+ 1 }
+        let config = try String(contentsOf: root.appendingPathComponent("Config/clients-demo.toml"), encoding: .utf8)
+            .replacingOccurrences(of: "message_rate = 20000", with: "message_rate = 2000")
+            .replacingOccurrences(of: "[telemetry]\n", with: "[telemetry]\nmetrics_listen = \"127.0.0.1:\(metricsPort)\"\n")
+        try config.write(toFile: dir + "/clients.toml", atomically: true, encoding: .utf8)
+        for name in ["clients-demo.cfg", "clients-demo-client.cfg"] {
+            let cfg = try String(contentsOf: root.appendingPathComponent("Config/" + name), encoding: .utf8)
+                .replacingOccurrences(of: "=9878", with: "=\(fixPort)")
+            try cfg.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try builtVegaBinary())
+        process.arguments = ["run", "--config", dir + "/clients.toml", "--duration", "90"]
+        let log = dir + "/run.out"
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        defer {
+            if process.isRunning { kill(process.processIdentifier, SIGTERM) }
+            EngineCommandTests.reap(process)
+        }
+        var seen = ""
+        func progressLines() -> Int { seen.split(separator: "\n").filter { $0.hasPrefix("t=") }.count }
+        var deadline = Date().addingTimeInterval(120)
+        while Date() < deadline && progressLines() < 1 && process.isRunning {
+            usleep(100_000)
+            seen = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        }
+        try #require(progressLines() >= 1, "the engine did not start trading: \(seen)")
+        // A client order through the gateway, the lane's risk checks and a venue.
+        let send = Subprocess.run(try builtVegaBinary(), ["fix", "send", "--config", dir + "/clients-demo-client.cfg", "--timeout", "60",
+                                                          "new m1 buy 100 AAPL 1.00"], timeoutMilliseconds: 90_000)
+        #expect(send.exitStatus == 0 && send.output.contains("ClOrdID=m1"), "\(send.output)")
+        // Published about once a second: wait for a scrape that has the client's order.
+        func value(_ body: String, _ prefix: String) -> Double? {
+            body.split(separator: "\n").first { $0.hasPrefix(prefix) }.flatMap { Double($0.split(separator: " ").last!) }
+        }
+        var body = ""
+        deadline = Date().addingTimeInterval(30)
+        repeat {
+            usleep(200_000)
+            body = Self.httpGet(port: metricsPort, path: "/metrics") ?? ""
+        } while Date() < deadline && (value(body, "vega_client_reports_sent") ?? 0) < 1
+        #expect((value(body, "vega_client_messages_received") ?? 0) >= 1, "\(body)")
+        #expect((value(body, "vega_client_requests_forwarded") ?? 0) >= 1, "\(body)")
+        #expect((value(body, "vega_client_reports_sent") ?? 0) >= 1, "\(body)")
+        #expect(body.contains("# TYPE vega_drop_copies_sent counter"), "\(body)")
+        // The graceful stop publishes the final counters after the client gateway has finished:
+        // it must not wait on the gateway's stopped event loop (it once hung there).
+        kill(process.processIdentifier, SIGTERM)
+        #expect(EngineCommandTests.reap(process), "no exit within 60 s of SIGTERM")
+        #expect(process.terminationStatus == 0)
+    }
+
     @Test("a bad configuration is refused with the file, the key and what is allowed")
     func badConfiguration() throws {
         let path = NSTemporaryDirectory() + "vega-bad-\(getpid()).toml"

@@ -1,3 +1,4 @@
+import Synchronization
 import Logging
 import NIOCore
 import NIOPosix
@@ -89,6 +90,8 @@ public final class ClientGateway: @unchecked Sendable {
     var clientsOpen = true
     var drainTask: RepeatedTask?
     var eventTasks: [Task<Void, Never>] = []
+    /// The counters as ``finish()`` left them (any thread).
+    let finalStatistics = Mutex<ClientGatewayStatistics?>(nil)
 
     /// Builds the sessions of `plan` (opening their stores) for `links[i]`, the link of lane `i`.
     public init(plan: ClientFlowPlan, links: [LaneClientLink], logger: Logger = Logger(label: "vega.clients")) throws {
@@ -171,12 +174,16 @@ public final class ClientGateway: @unchecked Sendable {
         let stillOpen = (try? await loop.submit { self.clientsOpen }.get()) ?? false
         if stillOpen { await clientEngine.stop() }
         for t in eventTasks { await t.value }
+        let last = (try? await loop.submit { self.stats }.get()) ?? ClientGatewayStatistics()
+        finalStatistics.withLock { $0 = last }
         try? await group.shutdownGracefully()
     }
 
-    /// The counters so far.
+    /// The counters so far (read on the loop; after ``finish()``, the last ones — the loop is
+    /// gone then, and a task submitted to it would never run).
     public func statistics() async -> ClientGatewayStatistics {
-        (try? await loop.submit { self.stats }.get()) ?? stats
+        if let last = finalStatistics.withLock({ $0 }) { return last }
+        return (try? await loop.submit { self.stats }.get()) ?? ClientGatewayStatistics()
     }
 
     // MARK: inbound (on the loop)

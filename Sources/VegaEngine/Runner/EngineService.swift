@@ -59,7 +59,7 @@ public final class EngineService: Service, @unchecked Sendable {
                 try? await Task.sleep(for: .seconds(1))
                 if Task.isShuttingDownGracefully || Task.isCancelled { break }
                 let snapshot = engine.snapshot()
-                publishMetrics(snapshot)
+                publishMetrics(snapshot, clients: await engine.clientGateway?.statistics())
                 progress(snapshot)
             }
         } onGracefulShutdown: {
@@ -69,15 +69,17 @@ public final class EngineService: Service, @unchecked Sendable {
         await engine.stopClients()
         final = engine.stop()
         await engine.finishClients()
-        if let final { publishMetrics(final) }
+        if let final { publishMetrics(final, clients: await engine.clientGateway?.statistics()) }
         await endpoint?.stop()
     }
 
-    /// The lanes' counters, positions and P&L, and the latency percentiles, into the metrics
-    /// (absolute values copied off the lanes become counter increments; gauges are set).
-    func publishMetrics(_ s: EngineSnapshot) {
+    /// The lanes' counters, positions and P&L, the client gateway's counters (with `[clients]`)
+    /// and the latency percentiles, into the metrics (absolute values copied off the lanes
+    /// become counter increments; gauges are set).
+    func publishMetrics(_ s: EngineSnapshot, clients: ClientGatewayStatistics? = nil) {
         guard let mirror else { return }
         var readings: [CounterReading] = []
+        if let c = clients { readings += Self.clientReadings(c) }
         for lane in s.lanes {
             let d = [("lane", lane.name)]
             let c = lane.counters
@@ -116,5 +118,19 @@ public final class EngineService: Service, @unchecked Sendable {
         }
         _ = mirror.update(readings)
         if let latency = s.latency { mirror.publish(latency, name: "tick_to_trade") }
+    }
+
+    /// The client gateway's counters as metric readings (`client_*`, `drop_copies_sent`).
+    static func clientReadings(_ c: ClientGatewayStatistics) -> [CounterReading] {
+        [
+            CounterReading("client_messages_received", UInt64(c.received)),
+            CounterReading("client_requests_forwarded", UInt64(c.forwarded)),
+            CounterReading("client_requests_refused", UInt64(c.refusedOffLane), dimensions: [("where", "gateway")]),
+            CounterReading("client_requests_refused", UInt64(c.inboundRingFull), dimensions: [("where", "inbound_ring_full")]),
+            CounterReading("client_reports_sent", UInt64(c.sentToClients)),
+            CounterReading("drop_copies_sent", UInt64(c.dropCopies)),
+            CounterReading("client_events_unmatched", UInt64(c.unmatchedEvents)),
+            CounterReading("client_events_missed", UInt64(c.missedEvents)),
+        ]
     }
 }
