@@ -103,6 +103,19 @@ struct EngineCommandTests {
         #expect(Self.summary(seen) != nil, "\(seen)")
     }
 
+    /// Starts `vega run --config config --duration seconds` with stdout and stderr into `log`.
+    static func launchRun(config: String, seconds: Int, log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try builtVegaBinary())
+        process.arguments = ["run", "--config", config, "--duration", "\(seconds)"]
+        FileManager.default.createFile(atPath: log, contents: nil)
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
+        process.standardOutput = handle
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
     /// GET `path` from 127.0.0.1:`port` over a plain socket; the whole response as text.
     static func httpGet(port: UInt16, path: String) -> String? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -152,15 +165,8 @@ struct EngineCommandTests {
         let text = try String(contentsOfFile: base, encoding: .utf8)
             .replacingOccurrences(of: "[telemetry]\n", with: "[telemetry]\nmetrics_listen = \"127.0.0.1:\(port)\"\n")
         try text.write(toFile: base, atomically: true, encoding: .utf8)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try builtVegaBinary())
-        process.arguments = ["run", "--config", base, "--duration", "60"]
         let log = base + ".out"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try Self.launchRun(config: base, seconds: 60, log: log)
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGTERM) }
             EngineCommandTests.reap(process)
@@ -204,15 +210,8 @@ struct EngineCommandTests {
                 .replacingOccurrences(of: "=9878", with: "=\(fixPort)")
             try cfg.write(toFile: dir + "/" + name, atomically: true, encoding: .utf8)
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try builtVegaBinary())
-        process.arguments = ["run", "--config", dir + "/clients.toml", "--duration", "90"]
         let log = dir + "/run.out"
-        FileManager.default.createFile(atPath: log, contents: nil)
-        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.standardOutput = handle
-        process.standardError = handle
-        try process.run()
+        let process = try Self.launchRun(config: dir + "/clients.toml", seconds: 90, log: log)
         defer {
             if process.isRunning { kill(process.processIdentifier, SIGTERM) }
             EngineCommandTests.reap(process)
