@@ -78,8 +78,12 @@ public struct TradingCore: ~Copyable {
         } else if report.kind == .ack || report.kind == .replaceAck || report.kind == .replaceReject {
             // Answered after a kill switch covering it was thrown (it was PendingNew or
             // PendingReplace then, not cancelable): cancel what now works rather than let it.
-            let live = report.kind == .replaceAck ? o.pendingID : o.id
-            n = cancelIfKilled(live, into: cancels)
+            // The switches are checked first (the order's account, strategy and instrument do not
+            // change with a replace): the order lookup is paid only under a thrown switch.
+            if case .some = risk.killSwitches.blocking(account: Int(o.account.rawValue), strategy: Int(o.strategy.rawValue),
+                                                       instrument: Int(o.instrument.rawValue)) {
+                n = cancelIfWorking(report.kind == .replaceAck ? o.pendingID : o.id, into: cancels)
+            }
         } else if to == .rejected {
             if let t = risk.recordVenueReject(strategy: o.strategy, now: now) {
                 n &+= kill(t, into: UnsafeMutableBufferPointer(rebasing: cancels[n...]))
@@ -88,14 +92,12 @@ public struct TradingCore: ~Copyable {
         return (result, n)
     }
 
-    /// Writes a cancel for order `id` into `cancels[0]` when it works (New or PartiallyFilled)
-    /// under a thrown kill switch; returns 1 then, else 0.
+    /// Writes a cancel for order `id` into `cancels[0]` when it works (New or PartiallyFilled);
+    /// returns 1 then, else 0.
     @inlinable
-    func cancelIfKilled(_ id: OrderID, into cancels: UnsafeMutableBufferPointer<OrderIntent>) -> Int {
+    func cancelIfWorking(_ id: OrderID, into cancels: UnsafeMutableBufferPointer<OrderIntent>) -> Int {
         guard cancels.count > 0, let o = orders.order(id), o.id.rawValue == id.rawValue,
-              o.state == .new || o.state == .partiallyFilled,
-              case .some = risk.killSwitches.blocking(account: Int(o.account.rawValue), strategy: Int(o.strategy.rawValue),
-                                                      instrument: Int(o.instrument.rawValue))
+              o.state == .new || o.state == .partiallyFilled
         else { return 0 }
         cancels[0] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
                                  venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
