@@ -96,9 +96,7 @@ extension LaneCore where Tap: ~Copyable {
                 return
             }
             if r.kind == .cancel {
-                submit(OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly, venue: o.venue,
-                                   account: o.account, strategy: o.strategy, instrument: o.instrument, price: o.price,
-                                   quantity: o.leavesQuantity, orderID: o.id))
+                submit(o.cancelIntent)
             } else {
                 submit(OrderIntent(kind: .replace, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly, venue: o.venue,
                                    account: o.account, strategy: o.strategy, instrument: o.instrument, price: r.price,

@@ -119,7 +119,7 @@ public struct FIXValidator: Sendable {
         return nil
     }
 
-    /// Whether `tag` is among fields `3 ..< i` of `view` (the duplicate filter's exact check).
+    /// Whether `tag` is among fields `0 ..< i` of `view` (the duplicate filter's exact check).
     @inlinable
     static func appearsBefore(_ tag: UInt32, _ view: FIXView, _ i: Int) -> Bool {
         var j = 0

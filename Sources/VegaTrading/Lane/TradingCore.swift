@@ -97,11 +97,9 @@ public struct TradingCore: ~Copyable {
     @inlinable
     func cancelIfWorking(_ id: OrderID, into cancels: UnsafeMutableBufferPointer<OrderIntent>) -> Int {
         guard cancels.count > 0, let o = orders.order(id), o.id.rawValue == id.rawValue,
-              o.state == .new || o.state == .partiallyFilled
+              o.isCancelable
         else { return 0 }
-        cancels[0] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
-                                 venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
-                                 price: o.price, quantity: o.leavesQuantity, orderID: o.id)
+        cancels[0] = o.cancelIntent
         return 1
     }
 

@@ -70,4 +70,18 @@ public struct ManagedOrder: Sendable, Equatable, BitwiseCopyable {
     var leavesNotional: Int64 {
         price.rawValue &* Int64(truncatingIfNeeded: leavesQuantity.rawValue)
     }
+
+    /// Acknowledged and open with no request in flight (New or PartiallyFilled): the states a
+    /// cancel or replace may be sent from.
+    @inlinable
+    public var isCancelable: Bool { state == .new || state == .partiallyFilled }
+
+    /// The intent that cancels this order (its leaves, at its venue, under its account and
+    /// strategy): what a kill switch, a graceful stop and a client's cancel send.
+    @inlinable
+    public var cancelIntent: OrderIntent {
+        OrderIntent(kind: .cancel, side: side, timeInForce: timeInForce, postOnly: postOnly, venue: venue,
+                    account: account, strategy: strategy, instrument: instrument, price: price,
+                    quantity: leavesQuantity, orderID: id)
+    }
 }

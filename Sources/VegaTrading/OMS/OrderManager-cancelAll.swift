@@ -14,12 +14,10 @@ extension OrderManager {
         var n = 0
         for slot in 0..<capacity.openOrders where inUse[slot] && n < buffer.count {
             let o = orders[slot]
-            guard o.state == .new || o.state == .partiallyFilled,
+            guard o.isCancelable,
                   scope.covers(account: o.account, strategy: o.strategy, instrument: o.instrument)
             else { continue }
-            buffer[n] = OrderIntent(kind: .cancel, side: o.side, timeInForce: o.timeInForce, postOnly: o.postOnly,
-                                    venue: o.venue, account: o.account, strategy: o.strategy, instrument: o.instrument,
-                                    price: o.price, quantity: o.leavesQuantity, orderID: o.id)
+            buffer[n] = o.cancelIntent
             n &+= 1
         }
         return n

@@ -53,7 +53,7 @@ extension RiskEngine {
 
         if intent.kind == .cancel {
             guard let o = orders.order(intent.orderID), o.id.rawValue == intent.orderID.rawValue,
-                  o.state == .new || o.state == .partiallyFilled
+                  o.isCancelable
             else { return .orderNotWorking }
             let oa = Int(o.account.rawValue)
             // A cancel under a thrown kill switch is never held back by the cancel rate.
@@ -72,7 +72,7 @@ extension RiskEngine {
         var newLeaves = intent.quantity.rawValue
         if intent.kind == .replace {
             guard let o = orders.order(intent.orderID), o.id.rawValue == intent.orderID.rawValue,
-                  o.state == .new || o.state == .partiallyFilled,
+                  o.isCancelable,
                   o.side == intent.side, o.instrument.rawValue == intent.instrument.rawValue,
                   o.account == intent.account
             else { return .orderNotWorking }
