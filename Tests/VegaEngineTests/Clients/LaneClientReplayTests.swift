@@ -30,20 +30,9 @@ struct LaneClientReplayTests {
             core.attachClients(link)
             var lane = try Lane<LaneTestQueue, LaneTestQueue, LiveLaneTap>(
                 core: core, setup: setup, journal: journal, now: 1_000, marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
-            B.loginAccepted().withUnsafeBytes {
-                lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000)
-                lane.handleOrderEntry(venue: 1, bytes: $0, now: 2_100)
-            }
-            B.packet(sequence: 1, [B.directory(locate: 7),
-                                   B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                                   B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-                lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-            }
-            B.packet(sequence: 1, [B.directory(locate: 3),
-                                   B.add(locate: 3, reference: 1, side: .buy, shares: 200, price: 1_899_000),
-                                   B.add(locate: 3, reference: 2, side: .sell, shares: 200, price: 1_900_500)]).withUnsafeBytes {
-                lane.handleFrame(venue: 1, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 4_000)
-            }
+            B.logIn(&lane, venues: 0..<2)
+            B.openMarket(&lane, venue: 0, locate: 7, bid: 1_900_000, ask: 1_901_000, shares: 300, now: 3_000)
+            B.openMarket(&lane, venue: 1, locate: 3, bid: 1_899_000, ask: 1_900_500, shares: 200, now: 4_000)
             sentBefore = lane.core.counters.ordersSent
             let intentsBefore = lane.core.counters.intents
             // A buy at 190.08: only venue 1 shows an ask within it (190.05; venue 0 asks 190.10), so smart routing picks venue 1.

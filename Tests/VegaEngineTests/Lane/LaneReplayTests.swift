@@ -21,20 +21,9 @@ struct LaneReplayTests {
         let core = try LaneCore(setup: setup, limits: channel, tap: LiveLaneTap(journal: journal, receiveStamps: false), now: 1_000)
         var lane = try JournaledLane(core: core, setup: setup, journal: journal, now: 1_000,
                                      marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
-        B.loginAccepted().withUnsafeBytes {
-            lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000)
-            lane.handleOrderEntry(venue: 1, bytes: $0, now: 2_100)
-        }
-        B.packet(sequence: 1, [B.directory(locate: 7),
-                               B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                               B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-        }
-        B.packet(sequence: 1, [B.directory(locate: 3),
-                               B.add(locate: 3, reference: 1, side: .buy, shares: 200, price: 1_905_000),
-                               B.add(locate: 3, reference: 2, side: .sell, shares: 200, price: 1_906_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 1, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 4_000)
-        }
+        B.logIn(&lane, venues: 0..<2)
+        B.openMarket(&lane, venue: 0, locate: 7, bid: 1_900_000, ask: 1_901_000, shares: 300, now: 3_000)
+        B.openMarket(&lane, venue: 1, locate: 3, bid: 1_905_000, ask: 1_906_000, shares: 200, now: 4_000)
         // A gap on venue 0 (sequence 5 while 4 is next): the session asks for a re-request.
         B.packet(sequence: 5, [B.add(locate: 7, reference: 9, side: .buy, shares: 100, price: 1_900_100)]).withUnsafeBytes {
             lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 5_000)

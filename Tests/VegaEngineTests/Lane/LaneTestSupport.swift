@@ -112,6 +112,29 @@ enum LaneTestBytes {
         return out
     }
 
+    // MARK: opening a lane's markets
+
+    /// Login Accepted on each of `venues`, venue `v` at `now + 100 × v`.
+    static func logIn<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap: LaneTap & ~Copyable>(
+        _ lane: inout Lane<MD, OE, Tap>, venues: Range<Int> = 0..<1, now: UInt64 = 2_000
+    ) {
+        loginAccepted().withUnsafeBytes { bytes in
+            for v in venues { lane.handleOrderEntry(venue: v, bytes: bytes, now: now &+ UInt64(v) &* 100) }
+        }
+    }
+
+    /// The first packet of `venue`'s feed: the stock directory of `locate`, one bid and one ask
+    /// of `shares` at `bid` / `ask` (Price4 raw; references 1 and 2).
+    static func openMarket<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap: LaneTap & ~Copyable>(
+        _ lane: inout Lane<MD, OE, Tap>, venue: Int, locate: UInt16, bid: Int64, ask: Int64, shares: UInt32, now: UInt64
+    ) {
+        packet(sequence: 1, [directory(locate: locate),
+                             add(locate: locate, reference: 1, side: .buy, shares: shares, price: bid),
+                             add(locate: locate, reference: 2, side: .sell, shares: shares, price: ask)]).withUnsafeBytes {
+            lane.handleFrame(venue: venue, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: now)
+        }
+    }
+
     // MARK: a lane trading for one client
 
     /// The setup of ``clientLane(_:)``: one venue, no market maker (only the client trades).
@@ -133,12 +156,8 @@ enum LaneTestBytes {
         core.attachClients(link)
         var lane = try Lane<NullPacketQueue, LaneTestQueue, NoLaneTap>(
             core: core, setup: setup, journal: nil, now: 1_000, marketData: { _ in NullPacketQueue() }, orderEntry: { _ in LaneTestQueue() })
-        loginAccepted().withUnsafeBytes { lane.handleOrderEntry(venue: 0, bytes: $0, now: 2_000) }
-        packet(sequence: 1, [directory(locate: 7),
-                             add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
-                             add(locate: 7, reference: 2, side: .sell, shares: 300, price: 1_901_000)]).withUnsafeBytes {
-            lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
-        }
+        logIn(&lane)
+        openMarket(&lane, venue: 0, locate: 7, bid: 1_900_000, ask: 1_901_000, shares: 300, now: 3_000)
         return lane
     }
 
