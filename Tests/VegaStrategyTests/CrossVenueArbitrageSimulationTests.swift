@@ -7,7 +7,8 @@ import VegaTrading
 /// Random books on two venues and a venue that fills, partly fills, expires or rejects each IOC
 /// at random. Whatever happens: the strategy fires only from flat with nothing open, never
 /// has more than its two legs (or one flattening order) open, is idle exactly when flat with
-/// nothing open, and — flattening on — ends every imbalance back at flat.
+/// nothing open, backs off (timers delivered as the lane does, 100 µs per step) with nothing
+/// open, and — flattening on — ends every imbalance back at flat.
 @Suite struct CrossVenueArbitrageSimulationTests {
     struct Random {
         var state: UInt64
@@ -26,10 +27,11 @@ import VegaTrading
             total.legImbalances += c.legImbalances
             total.flattenOrders += c.flattenOrders
             total.rejects += c.rejects
+            total.backoffs += c.backoffs
         }
         // The runs went through every path: clean cycles, imbalances, flattening, rejects.
-        #expect(total.completed > 0 && total.legImbalances > 0 && total.flattenOrders > 0 && total.rejects > 0,
-                "\(total)")
+        #expect(total.completed > 0 && total.legImbalances > 0 && total.flattenOrders > 0 && total.rejects > 0
+                    && total.backoffs > 0, "\(total)")
     }
 
     func simulate(seed: Int) throws -> ArbitrageCounters {
@@ -51,9 +53,16 @@ import VegaTrading
             }
             if r.phase == .idle { #expect(orders.isEmpty && net == 0, "seed \(seed) step \(step): idle but \(net)") }
             if r.phase == .legsWorking { #expect(!orders.isEmpty) }
+            if r.phase == .backingOff {
+                #expect(orders.isEmpty && r.host.context.timerDeadline != nil, "seed \(seed) step \(step): backing off")
+            }
         }
 
+        var t: UInt64 = 0
         for step in 0..<300 {
+            t += 100_000
+            r.timer(at: t)
+            for i in r.intents where i.kind == .new { open[i.orderID] = (i.side, i.quantity.rawValue, i.price.rawValue) }
             let before = r.host.openOrders
             let ids = open.keys.sorted { $0.rawValue < $1.rawValue }
             if ids.isEmpty || rng.next(3) == 0 {
@@ -94,7 +103,7 @@ import VegaTrading
                     r.canceled(id)
                 default:
                     open[id] = nil
-                    r.reject(id)
+                    r.reject(id, at: t)
                 }
             }
             check(r, before, step)
@@ -109,7 +118,10 @@ import VegaTrading
         var rounds = 0
         while (!open.isEmpty || r.phase != .idle) && rounds < 50 {
             rounds += 1
-            if open.isEmpty {
+            t += 1_000_000_000  // past any backoff
+            r.timer(at: t)
+            for i in r.intents where i.kind == .new { open[i.orderID] = (i.side, i.quantity.rawValue, i.price.rawValue) }
+            if open.isEmpty && r.phase != .idle {
                 // Unhedged with nothing open: a book event sends the flattening order; make sure
                 // both sides of both books exist for it to price against.
                 resting.append((r.add(locateA, .buy, 1_000, 999_500), locateA))

@@ -55,9 +55,21 @@ struct ArbitrageRig: ~Copyable {
         host.onFill(OrderFilled(orderID: id, quantity: qty(q), price: px(price), leaves: qty(leaves), now: now()), books: books)
     }
     mutating func canceled(_ id: OrderID) { host.onCanceled(OrderCanceled(orderID: id, now: now()), books: books) }
-    mutating func reject(_ id: OrderID) {
-        host.onReject(OrderRejected(orderID: id, request: .new, source: .risk, now: now()), books: books)
+    mutating func reject(_ id: OrderID, at t: UInt64 = 1) {
+        host.onReject(OrderRejected(orderID: id, request: .new, source: .risk, now: now(t)), books: books)
     }
+    /// Delivers the strategy's timer at `t` as the lane does: only when it asked for one by then.
+    mutating func timer(at t: UInt64) {
+        if let d = host.context.timerDeadline, d.nanoseconds <= t { host.onTimer(now: now(t), books: books) }
+    }
+}
+
+/// An order of another strategy (a market maker's quote) resting in the lane's OMS.
+func arbOwnQuote(_ oms: inout OrderManager, _ n: UInt64, _ side: Side, _ venue: VenueID, _ price: Int64) {
+    let intent = OrderIntent(kind: .new, side: side, venue: venue, account: arbAccount, strategy: StrategyID(2),
+                             instrument: arbInstrument, price: px(price), quantity: qty(100),
+                             orderID: OrderID(2 << 48 | n))
+    _ = oms.register(intent, now: 1)
 }
 
 func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: OrderID) -> OrderIntent {
@@ -189,6 +201,171 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
         r.add(locateA, .sell, 300, 1_000_000)
         r.add(locateB, .buy, 500, 1_000_500)
         #expect(r.intents.isEmpty)
+    }
+
+    @Test func aLegThatWouldTradeAgainstOurOwnRestingOrderIsNotSent() throws {
+        var oms = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
+                                                         openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
+                                                         positionRecords: 64))
+        // Our market maker's sell is A's best ask: buying it is a self-match.
+        arbOwnQuote(&oms, 1, .sell, venueA, 1_000_000)
+        var r = try ArbitrageRig(base)
+        r.host.context.ownOrders = oms.ownOrders
+        r.add(locateA, .sell, 300, 1_000_000)
+        r.add(locateB, .buy, 500, 1_000_200)
+        #expect(r.intents.isEmpty)
+        #expect(r.phase == .idle)
+        #expect(r.counters.skippedSelfMatch == 1)
+        #expect(r.counters.fired == 0)
+
+        // The same on the rich side: our buy is B's best bid.
+        var oms2 = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
+                                                          openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
+                                                          positionRecords: 64))
+        arbOwnQuote(&oms2, 1, .buy, venueB, 1_000_200)
+        var rich = try ArbitrageRig(base)
+        rich.host.context.ownOrders = oms2.ownOrders
+        rich.add(locateA, .sell, 300, 1_000_000)
+        rich.add(locateB, .buy, 500, 1_000_200)
+        #expect(rich.intents.isEmpty)
+        #expect(rich.counters.skippedSelfMatch == 1)
+
+        // Our orders priced away from the legs (a sell above the buy's limit, a buy on the other
+        // venue) do not stop it.
+        var oms3 = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
+                                                          openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
+                                                          positionRecords: 64))
+        arbOwnQuote(&oms3, 1, .sell, venueA, 1_000_001)
+        arbOwnQuote(&oms3, 2, .buy, venueA, 1_000_200)
+        var clear = try ArbitrageRig(base)
+        clear.host.context.ownOrders = oms3.ownOrders
+        clear.add(locateA, .sell, 300, 1_000_000)
+        clear.add(locateB, .buy, 500, 1_000_200)
+        #expect(clear.intents == [ioc(.buy, venueA, 1_000_000, 300, oid(1)), ioc(.sell, venueB, 1_000_200, 300, oid(2))])
+        #expect(clear.counters.skippedSelfMatch == 0)
+        #expect(oms.total.orders + oms2.total.orders + oms3.total.orders == 4)
+    }
+
+    @Test func flatteningAvoidsTheVenueWhereItWouldTradeAgainstOurOwnOrder() throws {
+        var oms = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
+                                                         openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
+                                                         positionRecords: 64))
+        var r = try ArbitrageRig(base)
+        r.host.context.ownOrders = oms.ownOrders
+        r.add(locateA, .buy, 400, 999_800)  // A's bid is the better one, but it is ours (below)
+        r.add(locateB, .buy, 100, 999_700)
+        r.add(locateA, .sell, 300, 1_000_000)
+        let richBid = r.add(locateB, .buy, 500, 1_000_200)
+        #expect(r.intents.count == 2)
+        arbOwnQuote(&oms, 1, .buy, venueA, 999_800)
+        r.fill(oid(1), 300, 1_000_000, leaves: 0)
+        r.delete(locateB, richBid)
+        r.canceled(oid(2))
+        // Long 300: A's bid would be our own buy, so B's bid.
+        #expect(r.intents == [ioc(.sell, venueB, 999_700, 300, oid(3))])
+        #expect(oms.total.orders == 1)
+    }
+
+    @Test func aRefusedCycleBacksOffDoublingUntilACycleGoesThroughUnrefused() throws {
+        var p = base
+        p.refusalBackoff = 1_000
+        p.maxRefusalBackoff = 3_000
+        var r = try ArbitrageRig(p)
+        r.add(locateA, .sell, 300, 1_000_000)
+        r.add(locateB, .buy, 500, 1_000_200)
+        #expect(r.intents.count == 2)
+        // Both legs refused (say the order rate is spent) at t = 10_000.
+        r.reject(oid(1), at: 10_000)
+        r.reject(oid(2), at: 10_000)
+        #expect(r.phase == .backingOff)
+        #expect(r.host.strategy.backoffDeadline == now(11_000))
+        #expect(r.host.context.timerDeadline == now(11_000))
+        #expect(r.counters.backoffs == 1)
+        // The opportunity persists, but book events do not fire while backing off ...
+        r.add(locateB, .buy, 100, 1_000_300)
+        #expect(r.intents.isEmpty)
+        r.timer(at: 10_999)
+        #expect(r.phase == .backingOff)
+        // ... the timer does: it looks again at once.
+        r.timer(at: 11_000)
+        #expect(r.intents == [ioc(.buy, venueA, 1_000_000, 100, oid(3)), ioc(.sell, venueB, 1_000_300, 100, oid(4))])
+        // Refused again: twice the wait, then capped at maxRefusalBackoff.
+        r.reject(oid(3), at: 20_000)
+        r.reject(oid(4), at: 20_000)
+        #expect(r.host.strategy.backoffDeadline == now(22_000))
+        r.timer(at: 22_000)
+        #expect(r.intents.count == 2)
+        r.reject(oid(5), at: 30_000)
+        r.reject(oid(6), at: 30_000)
+        #expect(r.host.strategy.backoffDeadline == now(33_000))
+        r.timer(at: 33_000)
+        r.reject(oid(7), at: 40_000)
+        r.reject(oid(8), at: 40_000)
+        #expect(r.host.strategy.backoffDeadline == now(43_000))
+        #expect(r.counters.backoffs == 4)
+        // A cycle that goes through (both IOCs expire unfilled) resets the wait.
+        r.timer(at: 43_000)
+        #expect(r.intents.count == 2)
+        r.canceled(oid(9))
+        r.canceled(oid(10))
+        #expect(r.phase == .idle)
+        r.add(locateA, .sell, 100, 1_000_000)
+        #expect(r.intents.count == 2)
+        r.reject(oid(11), at: 50_000)
+        r.reject(oid(12), at: 50_000)
+        #expect(r.host.strategy.backoffDeadline == now(51_000))
+        #expect(r.counters.fired == 6)
+        #expect(r.counters.rejects == 10)
+    }
+
+    @Test func withoutBackoffARefusedCycleRetriesOnTheNextBookEvent() throws {
+        var p = base
+        p.refusalBackoff = 0
+        p.maxRefusalBackoff = 0
+        var r = try ArbitrageRig(p)
+        r.add(locateA, .sell, 300, 1_000_000)
+        r.add(locateB, .buy, 500, 1_000_200)
+        r.reject(oid(1), at: 5)
+        r.reject(oid(2), at: 5)
+        #expect(r.phase == .idle)
+        #expect(r.host.context.timerDeadline == nil)
+        r.add(locateB, .buy, 100, 1_000_200)
+        #expect(r.intents.count == 2)
+        #expect(r.counters.backoffs == 0)
+    }
+
+    @Test func aRefusedFlatteningOrderBacksOffThenFlattensAgain() throws {
+        var p = base
+        p.refusalBackoff = 500
+        var r = try ArbitrageRig(p)
+        r.add(locateA, .buy, 400, 999_800)
+        r.add(locateA, .sell, 300, 1_000_000)
+        r.add(locateB, .buy, 500, 1_000_200)
+        r.reject(oid(1), at: 100)  // buy leg refused ...
+        r.fill(oid(2), 300, 1_000_200, leaves: 0)  // ... the sell filled: short 300
+        // Flattened at once despite the refusal that caused it.
+        #expect(r.intents == [ioc(.buy, venueA, 1_000_000, 300, oid(3))])
+        r.reject(oid(3), at: 200)
+        #expect(r.phase == .backingOff)
+        #expect(r.host.strategy.backoffDeadline == now(700))
+        r.add(locateA, .sell, 100, 1_000_000)
+        #expect(r.intents.isEmpty)
+        r.timer(at: 700)
+        #expect(r.intents == [ioc(.buy, venueA, 1_000_000, 300, oid(4))])
+        #expect(r.phase == .flattening)
+    }
+
+    @Test func backoffParametersAreChecked() {
+        #expect(throws: ParameterError.self) {
+            try CrossVenueArbitrageParameters(edge: px(1), maxClip: qty(100), refusalBackoff: 2_000,
+                                              maxRefusalBackoff: 1_000).validate()
+        }
+        #expect(throws: ParameterError.self) {
+            try CrossVenueArbitrageParameters(edge: px(1), maxClip: qty(100),
+                                              refusalBackoff: CrossVenueArbitrageParameters.backoffLimit + 1,
+                                              maxRefusalBackoff: CrossVenueArbitrageParameters.backoffLimit + 1).validate()
+        }
+        #expect((try? CrossVenueArbitrageParameters(edge: px(1), maxClip: qty(100)).validate()) != nil)
     }
 
     @Test func edgeMustExceedFeesSoZeroEdgeIsRefused() {

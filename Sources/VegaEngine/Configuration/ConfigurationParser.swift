@@ -415,7 +415,8 @@ struct ConfigurationParser {
     static let marketMakerKeys = ["quoting", "fair_price", "half_spread", "inventory_skew", "quote_size", "requote_threshold",
                                   "max_position", "max_working_orders", "widen_at_vpin", "toxic_widening", "pull_at_vpin",
                                   "tick_size", "vpin_bucket_volume", "vpin_bucket_count"]
-    static let arbitrageKeys = ["enabled", "edge", "max_clip", "flatten_imbalance", "flatten_slippage"]
+    static let arbitrageKeys = ["enabled", "edge", "max_clip", "flatten_imbalance", "flatten_slippage",
+                                "refusal_backoff_us", "max_refusal_backoff_us"]
 
     mutating func parseStrategies(_ root: ConfigurationTable) -> [StrategyConfiguration] {
         var out: [StrategyConfiguration] = []
@@ -557,6 +558,13 @@ struct ConfigurationParser {
         let maxClip = p.integer("max_clip", 1...(1 << 32), required: true)
         let flatten = p.bool("flatten_imbalance") ?? true
         let slippage = p.price("flatten_slippage", 0...limit) ?? .zero
+        let backoffLimit = Int64(CrossVenueArbitrageParameters.backoffLimit / 1_000)
+        let backoff = p.integer("refusal_backoff_us", 0...backoffLimit) ?? 1_000
+        let maxBackoff = p.integer("max_refusal_backoff_us", 0...backoffLimit) ?? Swift.max(1_000_000, backoff)
+        if maxBackoff < backoff {
+            p.fail("max_refusal_backoff_us", "\(maxBackoff) is below refusal_backoff_us (\(backoff))",
+                   allowed: "\(backoff)...\(backoffLimit) microseconds")
+        }
         if let instrument, let maxClip, UInt64(maxClip) % instrument.lot != 0 {
             p.fail("max_clip", "\(maxClip) is not a multiple of \(instrument.symbol)'s lot (\(instrument.lot))",
                    allowed: "a multiple of the instrument's lot")
@@ -570,7 +578,9 @@ struct ConfigurationParser {
             first: ArbitrageVenue(venue: legs[0].id, locate: first, feePerShare: legs[0].fees.takePerShare),
             second: ArbitrageVenue(venue: legs[1].id, locate: second, feePerShare: legs[1].fees.takePerShare))
         let parameters = CrossVenueArbitrageParameters(enabled: enabled, edge: edge, maxClip: Quantity(UInt64(maxClip)),
-                                                       flattenImbalance: flatten, flattenSlippage: slippage)
+                                                       flattenImbalance: flatten, flattenSlippage: slippage,
+                                                       refusalBackoff: UInt64(backoff) * 1_000,
+                                                       maxRefusalBackoff: UInt64(maxBackoff) * 1_000)
         do throws(ParameterError) {
             try configuration.validate()
             try parameters.validate()

@@ -161,6 +161,8 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
         slotOfStrategy = .allocate(capacity: 65_536)
         slotOfStrategy.initialize(repeating: 0, count: 65_536)
 
+        // Every strategy may ask whether an order would cross one of the lane's own (risk refuses it).
+        let ownOrders = trading.orders.ownOrders
         makerCount = setup.marketMakers.count
         makers = .allocate(capacity: max(makerCount, 1))
         for (n, m) in setup.marketMakers.enumerated() {
@@ -174,6 +176,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
                 context: StrategyContext(strategyID: m.strategy, account: m.account, intentCapacity: setup.intentCapacity,
                                          orderCapacity: setup.strategyOrderCapacity, instrumentCapacity: 8),
                 parameters: channel))
+            makers[n].context.ownOrders = ownOrders
             subscribers[Int(locate)] |= 1 << UInt64(n)
             slotOfStrategy[Int(m.strategy.rawValue)] = UInt8(n + 1)
         }
@@ -192,6 +195,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
                 context: StrategyContext(strategyID: a.strategy, account: a.account, intentCapacity: setup.intentCapacity,
                                          orderCapacity: setup.strategyOrderCapacity, instrumentCapacity: 8),
                 parameters: channel))
+            arbs[n].context.ownOrders = ownOrders
             let slot = makerCount + n
             subscribers[Int(first)] |= 1 << UInt64(slot)
             subscribers[Int(second)] |= 1 << UInt64(slot)

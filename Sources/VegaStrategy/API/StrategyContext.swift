@@ -20,6 +20,11 @@ public struct StrategyContext: ~Copyable {
     @usableFromInline var _nextOrderNumber: UInt64
     /// Lane monotonic ns of the requested timer; 0: none.
     @usableFromInline var _timerDeadline: UInt64
+    /// Every live order of the lane (all its strategies and clients, not only this one's), for
+    /// asking whether an order would cross one of ours before sending it: risk refuses such an
+    /// order as a self-match. The lane sets it when it hosts the strategy; ``OwnOrdersView/empty``
+    /// (nothing ever crosses) until then.
+    public var ownOrders: OwnOrdersView
 
     /// The strategy's open orders and positions.
     @inlinable public var state: StrategyState {
@@ -37,6 +42,7 @@ public struct StrategyContext: ~Copyable {
         _state = StrategyState(orderCapacity: orderCapacity, instrumentCapacity: instrumentCapacity)
         _nextOrderNumber = 1
         _timerDeadline = 0
+        ownOrders = .empty
     }
 
     /// When the strategy wants its next ``Strategy/onTimer(now:books:context:)`` (lane

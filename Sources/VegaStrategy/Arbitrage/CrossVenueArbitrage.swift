@@ -13,7 +13,11 @@ import VegaTrading
 ///
 /// fires, sized `min(ask size on cheap, bid size on rich, maxClip)`, the buy at the cheap
 /// venue's ask and the sell at the rich venue's bid (limit prices: an IOC never trades worse).
-/// It fires only when idle and flat: never while legs are working.
+/// It fires only when idle and flat: never while legs are working. Nor when either leg would
+/// trade against one of the lane's own resting orders there (say the market maker's quote is
+/// the best ask): risk would refuse that leg as a self-match while the other went out alone, so
+/// the opportunity is skipped and counted (``ArbitrageCounters/skippedSelfMatch``) — our own
+/// displayed size is not liquidity we can take.
 ///
 /// ## Legs
 /// When both legs are done (filled, expired or rejected), the strategy's position in the
@@ -22,6 +26,15 @@ import VegaTrading
 /// flattened by an IOC at the best price across both venues (through it by at most
 /// `flattenSlippage`), again on each book event until flat; without it the strategy stops
 /// (``phase`` `.unhedged`) and reports until the parameter is turned on.
+///
+/// ## Refusals back off
+/// A cycle in which risk, the lane or the venue refused one of its orders ends in
+/// ``Phase/backingOff``: no new order until a timer `refusalBackoff` after the refusal, the
+/// wait doubling with each refused cycle in a row up to `maxRefusalBackoff` and back to
+/// `refusalBackoff` after a cycle with no refusal. A refused opportunity usually persists (the
+/// order rate is spent, a kill switch is thrown, the session is down), and retrying it on every
+/// book event only spends the order rate and floods the risk log. (`refusalBackoff` 0: retry at
+/// once, as before.) A flattening order refused backs off the same way, then flattens again.
 ///
 /// Lane calls only: no allocation, no lock.
 public struct CrossVenueArbitrage: Strategy, ~Copyable {
@@ -37,6 +50,9 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         case flattening
         /// Holding a leg imbalance: flattening at the next book event, or (flattening off) halted.
         case unhedged
+        /// An order of the last cycle was refused: waiting for the timer (``backoffDeadline``),
+        /// then idle (flat) or unhedged again.
+        case backingOff
     }
 
     public let configuration: CrossVenueArbitrageConfiguration
@@ -46,10 +62,20 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
     @usableFromInline var sellLeg: OrderID
     @usableFromInline var flattenOrder: OrderID
     @usableFromInline var _counters: ArbitrageCounters
+    /// One of the current cycle's orders was refused, at `lastRefusal` (lane monotonic ns).
+    @usableFromInline var cycleRefused: Bool
+    @usableFromInline var lastRefusal: UInt64
+    /// The wait the next refused cycle gets (0: `refusalBackoff`).
+    @usableFromInline var nextBackoff: UInt64
+    @usableFromInline var _backoffDeadline: UInt64
 
     @inlinable public var parameters: CrossVenueArbitrageParameters { _parameters }
     @inlinable public var phase: Phase { _phase }
     @inlinable public var counters: ArbitrageCounters { _counters }
+    /// While ``phase`` is `.backingOff`: when the strategy resumes (lane monotonic time).
+    @inlinable public var backoffDeadline: Timestamp<Monotonic>? {
+        _phase == .backingOff ? Timestamp(nanoseconds: _backoffDeadline) : nil
+    }
 
     /// - Precondition: `configuration.validate()` and `parameters.validate()` succeed.
     public init(configuration: CrossVenueArbitrageConfiguration, parameters: CrossVenueArbitrageParameters) {
@@ -64,6 +90,10 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         sellLeg = OrderID(0)
         flattenOrder = OrderID(0)
         _counters = ArbitrageCounters()
+        cycleRefused = false
+        lastRefusal = 0
+        nextBackoff = 0
+        _backoffDeadline = 0
     }
 
     /// Shares the strategy holds unhedged in the instrument (its position; + long, − short).
@@ -83,7 +113,7 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         switch _phase {
         case .idle: seek(books: books, context: &context)
         case .unhedged: if _parameters.flattenImbalance { flatten(books: books, context: &context) }
-        case .legsWorking, .flattening: break
+        case .legsWorking, .flattening, .backingOff: break
         }
     }
 
@@ -106,7 +136,26 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         _ event: OrderRejected, books: borrowing Books, context: inout StrategyContext
     ) {
         _counters.rejects &+= 1
+        let id = event.orderID.rawValue
+        if id == buyLeg.rawValue || id == sellLeg.rawValue || id == flattenOrder.rawValue {
+            cycleRefused = true
+            lastRefusal = event.now.nanoseconds
+        }
         advance(books: books, context: &context)
+    }
+
+    @inlinable
+    public mutating func onTimer<Books: BookView & ~Copyable>(
+        now: Timestamp<Monotonic>, books: borrowing Books, context: inout StrategyContext
+    ) {
+        guard _phase == .backingOff else { return }
+        if context.state.position(configuration.instrument).net == 0 {
+            _phase = .idle
+            seek(books: books, context: &context)
+        } else {
+            _phase = .unhedged
+            if _parameters.flattenImbalance { flatten(books: books, context: &context) }
+        }
     }
 
     /// The opportunity in the books now, if any: which venue to buy on, prices and size.
@@ -145,6 +194,14 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
             return
         }
         let instrument = configuration.instrument
+        // A leg that would trade against our own resting order is refused by risk (self-match):
+        // the other leg would go out alone.
+        let own = context.ownOrders
+        if own.wouldSelfMatch(instrument: instrument, venue: o.buyVenue, side: .buy, price: o.buyPrice)
+            || own.wouldSelfMatch(instrument: instrument, venue: o.sellVenue, side: .sell, price: o.sellPrice) {
+            _counters.skippedSelfMatch &+= 1
+            return
+        }
         guard let b = context.submitNew(instrument: instrument, venue: o.buyVenue, side: .buy, price: o.buyPrice,
                                         quantity: o.quantity, timeInForce: .immediateOrCancel, postOnly: false),
               let s = context.submitNew(instrument: instrument, venue: o.sellVenue, side: .sell, price: o.sellPrice,
@@ -165,9 +222,12 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
             buyLeg = OrderID(0)
             sellLeg = OrderID(0)
             if context.state.position(configuration.instrument).net == 0 {
-                _phase = .idle
                 _counters.completed &+= 1
+                if !backOffIfRefused(context: &context) { _phase = .idle }
             } else {
+                // Flatten at once even when a leg was refused: the refusal is what left the
+                // position open. A refused flattening order backs off.
+                cycleRefused = false
                 _counters.legImbalances &+= 1
                 _counters.lastImbalance = context.state.position(configuration.instrument).net
                 _phase = .unhedged
@@ -176,10 +236,33 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         case .flattening:
             guard !context.state.isOpen(flattenOrder) else { return }
             flattenOrder = OrderID(0)
-            _phase = context.state.position(configuration.instrument).net == 0 ? .idle : .unhedged
-        case .idle, .unhedged:
+            if !backOffIfRefused(context: &context) {
+                _phase = context.state.position(configuration.instrument).net == 0 ? .idle : .unhedged
+            }
+        case .idle, .unhedged, .backingOff:
             break
         }
+    }
+
+    /// At the end of a cycle (legs or flattening done): when one of its orders was refused and
+    /// backing off is on, enters `.backingOff` with the timer set and returns `true`; otherwise
+    /// (and after a cycle with no refusal) resets the wait to `refusalBackoff` and returns `false`.
+    @inlinable
+    mutating func backOffIfRefused(context: inout StrategyContext) -> Bool {
+        let refused = cycleRefused
+        cycleRefused = false
+        let base = _parameters.refusalBackoff
+        guard refused, base > 0 else {
+            nextBackoff = 0
+            return false
+        }
+        let wait = Swift.max(nextBackoff, base)
+        nextBackoff = Swift.min(wait <= UInt64.max / 2 ? wait &* 2 : UInt64.max, Swift.max(_parameters.maxRefusalBackoff, base))
+        _backoffDeadline = lastRefusal &+ wait
+        context.scheduleTimer(at: Timestamp(nanoseconds: _backoffDeadline))
+        _phase = .backingOff
+        _counters.backoffs &+= 1
+        return true
     }
 
     /// Sends one IOC for the whole imbalance at the best price across both venues.
@@ -193,22 +276,24 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         let a = books.topOfBook(locate: configuration.first.locate)
         let b = books.topOfBook(locate: configuration.second.locate)
         let slip = _parameters.flattenSlippage.rawValue
-        let side: Side, venue: VenueID, price: Int64
-        if net > 0 {
-            // Sell at the higher bid.
-            let useA = a.bid.orders != 0 && (b.bid.orders == 0 || a.bid.price >= b.bid.price)
-            guard useA || b.bid.orders != 0 else { return }
-            side = .sell
+        let own = context.ownOrders
+        let side: Side = net > 0 ? .sell : .buy
+        let pa = flattenPrice(a, venue: configuration.first.venue, side: side, slip: slip, own: own)
+        let pb = flattenPrice(b, venue: configuration.second.venue, side: side, slip: slip, own: own)
+        let venue: VenueID, price: Int64
+        if let x = pa, let y = pb {
+            // Sell at the higher bid, buy at the lower ask; ties go to the first venue.
+            let useA = side == .sell ? x >= y : x <= y
             venue = useA ? configuration.first.venue : configuration.second.venue
-            price = (useA ? a.bid.price : b.bid.price).rawValue &- slip
-            guard price > 0 else { return }
+            price = useA ? x : y
+        } else if let x = pa {
+            venue = configuration.first.venue
+            price = x
+        } else if let y = pb {
+            venue = configuration.second.venue
+            price = y
         } else {
-            // Buy at the lower ask.
-            let useA = a.ask.orders != 0 && (b.ask.orders == 0 || a.ask.price <= b.ask.price)
-            guard useA || b.ask.orders != 0 else { return }
-            side = .buy
-            venue = useA ? configuration.first.venue : configuration.second.venue
-            price = (useA ? a.ask.price : b.ask.price).rawValue &+ slip
+            return
         }
         guard let id = context.submitNew(instrument: configuration.instrument, venue: venue, side: side,
                                          price: Price4(rawValue: price), quantity: Quantity(net.magnitude),
@@ -217,6 +302,22 @@ public struct CrossVenueArbitrage: Strategy, ~Copyable {
         flattenOrder = id
         _phase = .flattening
         _counters.flattenOrders &+= 1
+    }
+}
+
+extension CrossVenueArbitrage {
+    /// A venue's price for a flattening IOC on `side` (through its best by `slip`), if the venue
+    /// has that side and the IOC would not trade against our own resting order there.
+    @inlinable
+    func flattenPrice(_ top: TopOfBook, venue: VenueID, side: Side, slip: Int64, own: OwnOrdersView) -> Int64? {
+        let level = side == .sell ? top.bid : top.ask
+        guard level.orders != 0 else { return nil }
+        let price = side == .sell ? level.price.rawValue &- slip : level.price.rawValue &+ slip
+        guard price > 0,
+              !own.wouldSelfMatch(instrument: configuration.instrument, venue: venue, side: side,
+                                  price: Price4(rawValue: price))
+        else { return nil }
+        return price
     }
 }
 
@@ -260,5 +361,9 @@ public struct ArbitrageCounters: Sendable, Equatable, BitwiseCopyable {
     public var rejects: UInt64 = 0
     /// Opportunities not taken because the intent buffer or order table had no room for both legs.
     public var skippedNoRoom: UInt64 = 0
+    /// Opportunities not taken because a leg would have traded against our own resting order.
+    public var skippedSelfMatch: UInt64 = 0
+    /// Cycles that ended in ``CrossVenueArbitrage/Phase/backingOff`` (an order refused).
+    public var backoffs: UInt64 = 0
     @inlinable public init() {}
 }

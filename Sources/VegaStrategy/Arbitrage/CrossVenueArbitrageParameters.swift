@@ -57,15 +57,26 @@ public struct CrossVenueArbitrageParameters: StrategyParameters {
     public var flattenImbalance: Bool
     /// How far through the best price a flattening IOC may go, Price4 raw (≥ 0).
     public var flattenSlippage: Price4
+    /// After a cycle in which an order was refused: ns to wait before the next order (0: retry
+    /// at once). Doubles with each refused cycle in a row, up to `maxRefusalBackoff`.
+    public var refusalBackoff: UInt64
+    /// The longest wait after refusals, ns (≥ `refusalBackoff`).
+    public var maxRefusalBackoff: UInt64
+
+    /// Longest `refusalBackoff` / `maxRefusalBackoff` accepted: one hour.
+    public static let backoffLimit: UInt64 = 3_600_000_000_000
 
     @inlinable
     public init(enabled: Bool = true, edge: Price4, maxClip: Quantity, flattenImbalance: Bool = true,
-                flattenSlippage: Price4 = .zero) {
+                flattenSlippage: Price4 = .zero, refusalBackoff: UInt64 = 1_000_000,
+                maxRefusalBackoff: UInt64 = 1_000_000_000) {
         self.enabled = enabled
         self.edge = edge
         self.maxClip = maxClip
         self.flattenImbalance = flattenImbalance
         self.flattenSlippage = flattenSlippage
+        self.refusalBackoff = refusalBackoff
+        self.maxRefusalBackoff = maxRefusalBackoff
     }
 
     public func validate() throws(ParameterError) {
@@ -81,6 +92,14 @@ public struct CrossVenueArbitrageParameters: StrategyParameters {
         if flattenSlippage.rawValue < 0 || flattenSlippage.rawValue > limit {
             throw ParameterError(parameter: "CrossVenueArbitrage.flattenSlippage", value: "\(flattenSlippage.rawValue)",
                                  expected: "0...\(limit) (Price4 raw)")
+        }
+        if refusalBackoff > Self.backoffLimit {
+            throw ParameterError(parameter: "CrossVenueArbitrage.refusalBackoff", value: "\(refusalBackoff)",
+                                 expected: "0...\(Self.backoffLimit) ns")
+        }
+        if maxRefusalBackoff < refusalBackoff || maxRefusalBackoff > Self.backoffLimit {
+            throw ParameterError(parameter: "CrossVenueArbitrage.maxRefusalBackoff", value: "\(maxRefusalBackoff)",
+                                 expected: "\(refusalBackoff)...\(Self.backoffLimit) ns (at least refusalBackoff)")
         }
     }
 }

@@ -180,38 +180,6 @@ extension OrderManager {
         let h = i &* 2 &+ (side == .sell ? 1 : 0)
         return heads[h] < 0 ? nil : Price4(rawValue: ownBest[h])
     }
-
-    /// The first of our working orders on `instrument` at `venue` on the side opposite `side`
-    /// that an order at `price` would trade against (a buy at or above our resting sell, a sell at
-    /// or below our resting buy), skipping `excluding` (the order a replace modifies).
-    ///
-    /// Cost: O(1) — one load and a compare against the opposite side's best price — when `price`
-    /// crosses none of our resting orders there; otherwise O(our working orders on that side).
-    /// No allocation.
-    @inlinable
-    public func firstSelfMatch(instrument: InstrumentID, venue: VenueID, side: Side, price: Price4,
-                               excluding: OrderID = OrderID(0)) -> OrderID? {
-        let i = Int(instrument.rawValue)
-        guard i < capacity.instruments else { return nil }
-        let h = i &* 2 &+ (side == .buy ? 1 : 0)
-        // Nothing on the opposite side is priced where this order would reach it.
-        let best = ownBest[h]
-        if side == .buy ? price.rawValue < best : price.rawValue > best { return nil }
-        var s = heads[h]
-        while s >= 0 {
-            // Cheapest test first: most of our resting orders are not crossed.
-            let slot = Int(s)
-            let resting = orders[slot].price
-            if side == .buy ? price >= resting : price <= resting,
-               orders[slot].venue == venue,
-               orders[slot].id.rawValue != excluding.rawValue,
-               !orders[slot].leavesQuantity.isZero {
-                return orders[slot].id
-            }
-            s = next[Int(s)]
-        }
-        return nil
-    }
 }
 
 // MARK: - Requests from the lane

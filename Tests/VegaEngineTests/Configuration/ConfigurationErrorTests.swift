@@ -5,6 +5,7 @@ import Testing
 import VegaCore
 import VegaEngine
 import VegaJournal
+import VegaStrategy
 
 /// Each kind of problem: the key path it names, what it says is wrong, what it allows.
 @Suite("Configuration errors: key paths, problems, allowed values")
@@ -172,6 +173,36 @@ struct ConfigurationErrorTests {
         let venueKey = only(S.minimal + arb.replacingFirst("venues = [\"NASDAQ\", \"NASDAQ\"]", with: "venues = [\"NASDAQ\", \"NYSE\"]\nvenue = \"NYSE\""))
         #expect(venueKey?.keyPath == "strategies[1].venue")
         #expect(venueKey?.problem == "only for kind = \"market_maker\"")
+    }
+
+    @Test func arbitrageBackoffDefaultsAndItsCeilingBelowItsStartIsRefused() throws {
+        let arb = """
+
+            [[strategies]]
+            name = "arb"
+            kind = "cross_venue_arbitrage"
+            id = 2
+            account = "main"
+            instrument = "AAPL"
+            venues = ["NASDAQ", "NYSE"]
+              [strategies.parameters]
+              edge = 0.01
+              max_clip = 100
+            """
+        let c = try #require(S.parse(S.minimal + arb))
+        guard case .crossVenueArbitrage(_, let p) = c.strategies[1].kind else {
+            Issue.record("strategy 1 is not the arbitrage")
+            return
+        }
+        #expect(p.refusalBackoff == 1_000_000 && p.maxRefusalBackoff == 1_000_000_000)
+        // A start above the default ceiling raises the ceiling with it.
+        let long = try #require(S.parse(S.minimal + arb + "\n  refusal_backoff_us = 5000000"))
+        guard case .crossVenueArbitrage(_, let q) = long.strategies[1].kind else { return }
+        #expect(q.refusalBackoff == 5_000_000_000 && q.maxRefusalBackoff == 5_000_000_000)
+        let e = only(S.minimal + arb + "\n  refusal_backoff_us = 2000\n  max_refusal_backoff_us = 1000")
+        #expect(e?.keyPath == "strategies[1].parameters.max_refusal_backoff_us")
+        #expect(e?.problem == "1000 is below refusal_backoff_us (2000)")
+        #expect(e?.allowed == "2000...3600000000 microseconds")
     }
 
     @Test func simFeedNeedsNoAddressesAndLiveFeedNeedsThem() {

@@ -42,6 +42,8 @@ struct ConfigurationMappingTests {
               max_clip = 200
               flatten_imbalance = true
               flatten_slippage = 0.04
+              refusal_backoff_us = 1000
+              max_refusal_backoff_us = 1000000
 
             [risk]
             max_open_orders = 201
@@ -132,6 +134,8 @@ struct ConfigurationMappingTests {
         Case("max_clip = 200", "max_clip = 500") { arb($0).1.maxClip == Quantity(500) },
         Case("flatten_imbalance = true", "flatten_imbalance = false") { arb($0).1.flattenImbalance == false },
         Case("flatten_slippage = 0.04", "flatten_slippage = 0.06") { arb($0).1.flattenSlippage == Price4(rawValue: 600) },
+        Case("refusal_backoff_us = 1000", "refusal_backoff_us = 2500") { arb($0).1.refusalBackoff == 2_500_000 },
+        Case("max_refusal_backoff_us = 1000000", "max_refusal_backoff_us = 40000") { arb($0).1.maxRefusalBackoff == 40_000_000 },
         Case("take_per_share = 0.0030", "take_per_share = 0.0035") { arb($0).0.first.feePerShare == Price4(rawValue: 35) },
         Case("venues = [\"NASDAQ\", \"NYSE\"]\n  [strategies.parameters]\n  enabled", "venues = [\"NYSE\", \"NASDAQ\"]\n  [strategies.parameters]\n  enabled") {
             arb($0).0.first.venue == VenueID(1) && arb($0).0.first.locate == 2 && arb($0).0.second.locate == 1

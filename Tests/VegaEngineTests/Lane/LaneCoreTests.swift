@@ -120,11 +120,12 @@ struct LaneCoreTests {
                 lane.handleOrderEntry(venue: 1, bytes: $0, now: 2_000)
             }
             B.packet(sequence: 1, [B.directory(locate: 7),
-                                   B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_000),
+                                   B.add(locate: 7, reference: 1, side: .buy, shares: 300, price: 1_900_600),
                                    B.add(locate: 7, reference: 2, side: .sell, shares: 300, price: askPrice)]).withUnsafeBytes {
                 lane.handleFrame(venue: 0, line: .a, bytes: $0, times: EventTimes(exchange: Timestamp(nanoseconds: 0)), now: 3_000)
             }
-            // The second venue shows a bid above the first's ask: the arbitrage fires.
+            // The second venue shows a bid above the first's ask: the arbitrage fires (the market
+            // maker's ask, half a spread of 0.05 above the mid, is above the leg's 1_901_000 or 1_902_000).
             B.packet(sequence: 1, [B.directory(locate: 3),
                                    B.add(locate: 3, reference: 1, side: .buy, shares: 200, price: 1_905_000),
                                    B.add(locate: 3, reference: 2, side: .sell, shares: 200, price: 1_906_000)]).withUnsafeBytes {
@@ -137,5 +138,22 @@ struct LaneCoreTests {
         #expect(a == b)
         #expect(a != c)
         #expect(a.decisions >= 4, "two quotes and two arbitrage legs at least: \(a)")
+    }
+
+    @Test("the arbitrage does not send a leg that would trade against the market maker's quote: nothing refused, nothing unhedged")
+    func arbitrageSkipsOwnQuote() throws {
+        var lane = try Self.makeLane(B.setup(arbitrage: true))
+        B.logIn(&lane, venues: 0..<2)
+        // Mid 1_900_500: the market maker's ask is 1_901_000, the venue's best ask, where the
+        // arbitrage would buy. Before the check, risk refused that leg as a self-match and the
+        // sell leg went out alone.
+        B.openMarket(&lane, venue: 0, locate: 7, bid: 1_900_000, ask: 1_901_000, shares: 300, now: 3_000)
+        B.openMarket(&lane, venue: 1, locate: 3, bid: 1_905_000, ask: 1_906_000, shares: 200, now: 4_000)
+        let counters = lane.core.withArbitrage(0) { $0.strategy.counters }
+        #expect(counters.skippedSelfMatch >= 1)
+        #expect(counters.fired == 0)
+        #expect(lane.core.counters.riskRejects == 0)
+        #expect(lane.core.counters.ordersSent == 2, "the market maker's two quotes only")
+        #expect(lane.core.trading.positions.position(InstrumentID(1)).quantity == 0)
     }
 }

@@ -22,7 +22,9 @@ struct LaneReplayTests {
         var lane = try JournaledLane(core: core, setup: setup, journal: journal, now: 1_000,
                                      marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
         B.logIn(&lane, venues: 0..<2)
-        B.openMarket(&lane, venue: 0, locate: 7, bid: 1_900_000, ask: 1_901_000, shares: 300, now: 3_000)
+        // The market maker quotes 1_900_300 / 1_901_300 around this (its ask above the
+        // arbitrage's buy at 1_901_000, so no leg would trade against our own quote).
+        B.openMarket(&lane, venue: 0, locate: 7, bid: 1_900_600, ask: 1_901_000, shares: 300, now: 3_000)
         B.openMarket(&lane, venue: 1, locate: 3, bid: 1_905_000, ask: 1_906_000, shares: 200, now: 4_000)
         // A gap on venue 0 (sequence 5 while 4 is next): the session asks for a re-request.
         B.packet(sequence: 5, [B.add(locate: 7, reference: 9, side: .buy, shares: 100, price: 1_900_100)]).withUnsafeBytes {
