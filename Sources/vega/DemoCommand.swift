@@ -6,6 +6,7 @@ import VegaCore
 import VegaEngine
 import VegaJournal
 import VegaTelemetry
+import VegaStrategy
 import VegaTrading
 import VegaVenue
 import UnixSignals
@@ -147,6 +148,9 @@ enum EngineCommandSupport {
             for st in lane.strategies {
                 let t = st.totals
                 print("  \(st.kind) #\(st.id.rawValue) \(st.symbol): position \(st.position), realized \(formatDollars(t.realized)), unrealized \(formatDollars(t.unrealized)), fees \(formatDollars(t.fees)), net \(formatDollars(t.netPnL))")
+                if let a = st.arbitrage {
+                    print("    cycles \(a.fired) fired, \(a.completed) ended flat, \(a.legImbalances) imbalanced (\(a.flattenOrders) flattening orders); not taken: \(a.skippedSelfMatch) against our own order, \(a.skippedNoRoom) no room; orders refused \(a.rejects), back-offs \(a.backoffs)")
+                }
             }
             if plan.backend == .live {
                 print("  order entry: logins \(c.logins), disconnects \(c.sessionDisconnects); TX stamps matched \(lane.transmitStampsMatched), missed \(lane.transmitStampsMissed)")

@@ -9,6 +9,7 @@ import VegaJournal
 import VegaMarketData
 import VegaOrderEntry
 import VegaTelemetry
+import VegaStrategy
 import VegaTrading
 import VegaVenue
 
@@ -398,11 +399,12 @@ public final class EngineRun: @unchecked Sendable {
                                                  symbol: symbols[m.instrument] ?? "?", position: p.quantity,
                                                  totals: lane.core.trading.positions.totals(strategy: m.strategy)))
         }
-        for a in setup.arbitrages {
+        for (n, a) in setup.arbitrages.enumerated() {
             let p = lane.core.trading.positions.position(strategy: a.strategy, instrument: a.instrument)
             s.strategies.append(StrategySnapshot(id: a.strategy, kind: "arbitrage", instrument: a.instrument,
                                                  symbol: symbols[a.instrument] ?? "?", position: p.quantity,
-                                                 totals: lane.core.trading.positions.totals(strategy: a.strategy)))
+                                                 totals: lane.core.trading.positions.totals(strategy: a.strategy),
+                                                 arbitrage: lane.core.withArbitrage(n) { $0.strategy.counters }))
         }
         snapshots.withLock { $0[index] = s }
     }

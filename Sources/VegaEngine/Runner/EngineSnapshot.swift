@@ -1,6 +1,7 @@
 import Foundation
 import VegaCore
 import VegaMarketData
+import VegaStrategy
 import VegaTelemetry
 import VegaTrading
 
@@ -12,6 +13,9 @@ public struct StrategySnapshot: Sendable {
     public var symbol: String
     public var position: Int64
     public var totals: PnLTotals
+    /// An arbitrage's cycle counters (fired, completed, imbalances, skips, refusals); `nil` for
+    /// other kinds.
+    public var arbitrage: ArbitrageCounters? = nil
 }
 
 /// What a lane reports when asked (about once a second) and when it stops.
