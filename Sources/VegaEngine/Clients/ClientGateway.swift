@@ -26,6 +26,10 @@ public struct ClientGatewayStatistics: Sendable, Equatable {
     public var unmatchedEvents = 0
     /// Lane events lost to a full outbound ring (seen as gaps in the lane's event sequence).
     public var missedEvents = 0
+    /// Finished orders forgotten (oldest first) beyond `[clients] retain_finished_orders`.
+    public var forgottenOrders = 0
+    /// Orders the gateway holds (open, and finished ones not yet forgotten).
+    public var retainedOrders = 0
     public init() {}
 }
 
@@ -49,23 +53,7 @@ public struct ClientGatewayStatistics: Sendable, Equatable {
 /// first at a stop), ``finish()`` (after the lanes stopped: drains their last events, then
 /// logs the drop copy out).
 public final class ClientGateway: @unchecked Sendable {
-    /// An order the gateway knows: the client's view of it.
-    struct Order {
-        var session: FIXSessionID
-        var lane: Int
-        var clOrdID: String
-        var fixOrderID: String
-        var symbol: String
-        var side: String
-        var timeInForce: String?
-        var price: Price4
-        var quantity: Int64
-        var laneID: UInt64
-        var status: String = "A"
-        var pendingCancel: String?
-        var pendingReplace: (clOrdID: String, newID: UInt64, price: Price4, quantity: Int64)?
-        var open: Bool { !["2", "4", "8", "C", "3"].contains(status) }
-    }
+    typealias Order = ClientOrderTable.Order
 
     public let plan: ClientFlowPlan
     let links: [LaneClientLink]
@@ -81,9 +69,7 @@ public final class ClientGateway: @unchecked Sendable {
     let symbolOf: [UInt32: String]
     let run: String
     // On the loop only:
-    var orders: [[UInt64: Order]]
-    var clOrdIDs: [FIXSessionID: [String: UInt64]] = [:]
-    var clOrdLane: [FIXSessionID: [String: Int]] = [:]
+    var table: ClientOrderTable
     var nextNumber: [UInt64]
     var lastSequence: [UInt64]
     var stats = ClientGatewayStatistics()
@@ -113,7 +99,7 @@ public final class ClientGateway: @unchecked Sendable {
         instruments = Dictionary(plan.instruments.map { ($0.symbol, $0) }, uniquingKeysWith: { a, _ in a })
         symbolOf = Dictionary(plan.instruments.map { ($0.id.rawValue, $0.symbol) }, uniquingKeysWith: { a, _ in a })
         run = String(UInt64(Timestamp<UTC>.now().nanoseconds / 1_000_000), radix: 36).uppercased()
-        orders = Array(repeating: [:], count: links.count)
+        table = ClientOrderTable(lanes: links.count, retainFinished: plan.configuration.retainFinishedOrders)
         nextNumber = Array(repeating: 0, count: links.count)
         lastSequence = Array(repeating: 0, count: links.count)
         clientEngine = try FIXEngine(settings: plan.clientSessions, logger: logger, loop: loop) { [unowned self] id, message in
@@ -278,7 +264,7 @@ public final class ClientGateway: @unchecked Sendable {
     func newOrder(_ m: FIXMessage, session: ClientsConfiguration.Session, now: Timestamp<UTC>) -> [FIXOutgoingMessage] {
         let id = session.sessionID
         let clOrdID = m[11] ?? ""
-        if clOrdIDs[id]?[clOrdID] != nil { return rejectNew(m, reason: "6", text: "duplicate ClOrdID \(clOrdID)", now: now) }
+        if table.contains(clOrdID, session: id) { return rejectNew(m, reason: "6", text: "duplicate ClOrdID \(clOrdID)", now: now) }
         guard let symbol = m[55], let instrument = instruments[symbol] else {
             return rejectNew(m, reason: "1", text: "unknown symbol \(m[55] ?? "")", now: now)
         }
@@ -317,10 +303,10 @@ public final class ClientGateway: @unchecked Sendable {
             return rejectNew(m, reason: "99", text: "lane \(plan.laneNames[lane]) is busy (inbound ring full); retry", now: now)
         }
         stats.forwarded += 1
-        orders[lane][laneID] = Order(session: id, lane: lane, clOrdID: clOrdID, fixOrderID: "\(run)-\(plan.laneNames[lane])-\(laneID & 0xFFFF_FFFF_FFFF)",
-                                     symbol: symbol, side: m[54] ?? "1", timeInForce: m[59], price: price, quantity: quantity,
-                                     laneID: laneID)
-        remember(clOrdID, id: laneID, lane: lane, session: id)
+        defer { stats.retainedOrders = table.count }
+        table.insert(Order(session: id, lane: lane, clOrdID: clOrdID, fixOrderID: "\(run)-\(plan.laneNames[lane])-\(laneID & 0xFFFF_FFFF_FFFF)",
+                           symbol: symbol, side: m[54] ?? "1", timeInForce: m[59], price: price, quantity: quantity,
+                           laneID: laneID))
         return []
     }
 
@@ -329,19 +315,15 @@ public final class ClientGateway: @unchecked Sendable {
         return UInt64(plan.configuration.strategy.rawValue) << 48 | nextNumber[lane]
     }
 
-    func remember(_ clOrdID: String, id: UInt64, lane: Int, session: FIXSessionID) {
-        clOrdIDs[session, default: [:]][clOrdID] = id
-        clOrdLane[session, default: [:]][clOrdID] = lane
-    }
-
     func cancelOrReplace(_ m: FIXMessage, session: ClientsConfiguration.Session, replace: Bool, now: Timestamp<UTC>) -> [FIXOutgoingMessage] {
         let id = session.sessionID
         let clOrdID = m[11] ?? ""
         let orig = m[41] ?? ""
-        guard let key = clOrdIDs[id]?[orig], let lane = clOrdLane[id]?[orig], let o = orders[lane][key] else {
+        guard let o = table.order(clOrdID: orig, session: id)?.order else {
             return cancelReject(m, replace: replace, reason: "1", orderID: "NONE", status: "8", text: "unknown order \(orig)")
         }
-        if clOrdIDs[id]?[clOrdID] != nil {
+        let lane = o.lane
+        if table.contains(clOrdID, session: id) {
             return cancelReject(m, replace: replace, reason: "6", orderID: o.fixOrderID, status: o.status, text: "duplicate ClOrdID \(clOrdID)")
         }
         guard o.open else {
@@ -385,20 +367,15 @@ public final class ClientGateway: @unchecked Sendable {
                                 text: "lane \(plan.laneNames[lane]) is busy (inbound ring full); retry")
         }
         stats.forwarded += 1
-        if let pending {
-            orders[lane][o.laneID]!.pendingReplace = pending
-            orders[lane][pending.newID] = orders[lane][o.laneID]
-        } else {
-            orders[lane][o.laneID]!.pendingCancel = clOrdID
-        }
-        remember(clOrdID, id: o.laneID, lane: lane, session: id)
+        var asked = o
+        if let pending { asked.pendingReplace = pending } else { asked.pendingCancel = clOrdID }
+        table.request(clOrdID, of: asked)
         return []
     }
 
     func status(_ m: FIXMessage, session: ClientsConfiguration.Session, now: Timestamp<UTC>) -> [FIXOutgoingMessage] {
         let clOrdID = m[11] ?? ""
-        guard let key = clOrdIDs[session.sessionID]?[clOrdID], let lane = clOrdLane[session.sessionID]?[clOrdID],
-              let o = orders[lane][key] else {
+        guard let o = table.order(clOrdID: clOrdID, session: session.sessionID)?.order else {
             return refuse([FIXOutgoingMessage(.executionReport, [
                 (37, "NONE"), (11, clOrdID), (17, "\(run)-S\(stats.received)"), (150, "I"), (39, "8"), (55, m[55] ?? ""), (54, m[54] ?? "1"),
                 (151, "0"), (14, "0"), (6, "0"), (60, FIXTimestampFormat.string(now)), (58, "unknown order"),
@@ -408,17 +385,13 @@ public final class ClientGateway: @unchecked Sendable {
         let r = FIXOutgoingMessage(.executionReport, [
             (37, o.fixOrderID), (11, o.clOrdID), (17, "\(run)-S\(stats.received)"), (150, "I"), (39, o.status == "A" ? "A" : o.status),
             (55, o.symbol), (54, o.side), (38, String(o.quantity)), (40, "2"), (44, Self.text(o.price)),
-            (151, String(o.open ? o.quantity - cumulative(o) : 0)), (14, String(cumulative(o))), (6, Self.text(averages[o.laneID] ?? .zero)),
+            (151, String(o.open ? o.quantity - o.cumulative : 0)), (14, String(o.cumulative)), (6, Self.text(o.averagePrice)),
             (60, FIXTimestampFormat.string(now)),
         ])
         stats.sentToClients += 1
         replicate(r)
         return [r]
     }
-
-    var cumulatives: [UInt64: Int64] = [:]
-    var averages: [UInt64: Price4] = [:]
-    func cumulative(_ o: Order) -> Int64 { cumulatives[o.laneID] ?? 0 }
 
     // MARK: outbound (on the loop)
 
@@ -443,7 +416,7 @@ public final class ClientGateway: @unchecked Sendable {
             venueReport(e, lane: lane, execID: execID, now: now)
             return
         }
-        guard var o = orders[lane][e.orderID.rawValue] else {
+        guard var o = table.order(lane: lane, id: e.orderID.rawValue) else {
             stats.unmatchedEvents += 1
             logger.warning("lane event for an order the gateway does not know", metadata: ["lane": "\(plan.laneNames[lane])", "event": "\(e.kind)",
                                                                                        "orderID": "\(e.orderID.rawValue)"])
@@ -485,7 +458,7 @@ public final class ClientGateway: @unchecked Sendable {
             let replace = e.kind == .replaceReject
             let requested = replace ? o.pendingReplace?.clOrdID : o.pendingCancel
             if replace {
-                if let p = o.pendingReplace { orders[lane][p.newID] = nil }
+                if let p = o.pendingReplace { table.dropReplacement(lane: lane, id: p.newID) }
                 o.pendingReplace = nil
             } else {
                 o.pendingCancel = nil
@@ -497,14 +470,16 @@ public final class ClientGateway: @unchecked Sendable {
                 (37, o.fixOrderID), (11, requested ?? o.clOrdID), (41, o.clOrdID), (39, o.status == "A" ? "A" : o.status),
                 (434, replace ? "2" : "1"), (102, reason), (58, Self.reason(e)),
             ])
-            store(o, key: key, lane: lane)
+            table.store(o, key: key)
+            stats.forgottenOrders = table.forgotten
+            stats.retainedOrders = table.count
             send(r, to: o.session)
             return
         case .venueReport:
             return
         }
-        cumulatives[o.laneID] = Int64(e.cumulativeQuantity.rawValue)
-        averages[o.laneID] = e.averagePrice
+        o.cumulative = Int64(e.cumulativeQuantity.rawValue)
+        o.averagePrice = e.averagePrice
         f = [(37, o.fixOrderID), (11, clOrdID)]
         if let orig { f.append((41, orig)) }
         let execType = switch e.kind {
@@ -528,15 +503,10 @@ public final class ClientGateway: @unchecked Sendable {
         f += [(151, String(e.leavesQuantity.rawValue)), (14, String(e.cumulativeQuantity.rawValue)), (6, Self.text(e.averagePrice)),
               (60, FIXTimestampFormat.string(now))]
         if e.kind == .rejected { f.append((58, Self.reason(e))) }
-        store(o, key: key, lane: lane)
+        table.store(o, key: key)
+        stats.forgottenOrders = table.forgotten
+        stats.retainedOrders = table.count
         send(FIXOutgoingMessage(.executionReport, f), to: o.session)
-    }
-
-    /// Writes the order back under every lane ID that names it.
-    func store(_ o: Order, key: UInt64, lane: Int) {
-        orders[lane][key] = o
-        if o.laneID != key { orders[lane][o.laneID] = o }
-        if let p = o.pendingReplace { orders[lane][p.newID] = o }
     }
 
     func send(_ r: FIXOutgoingMessage, to session: FIXSessionID) {

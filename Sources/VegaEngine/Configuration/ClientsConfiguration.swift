@@ -36,13 +36,18 @@ public struct ClientsConfiguration: Sendable, Equatable {
     /// 1024 and 8192).
     public var inboundRing: Int
     public var outboundRing: Int
+    /// `retain_finished_orders`: finished client orders (filled, canceled, rejected, expired) the
+    /// gateway keeps answering for — status requests, duplicate ClOrdID checks, late answers —
+    /// before it forgets the oldest (1...10,000,000; default 100,000). Open orders are always kept.
+    public var retainFinishedOrders: Int
 
     public init(strategy: StrategyID = StrategyID(0), sessions: [Session], dropCopy: FIXSessionID? = nil, inboundRing: Int = 1_024,
-                outboundRing: Int = 8_192) {
+                outboundRing: Int = 8_192, retainFinishedOrders: Int = 100_000) {
         self.strategy = strategy
         self.sessions = sessions
         self.dropCopy = dropCopy
         self.inboundRing = inboundRing
         self.outboundRing = outboundRing
+        self.retainFinishedOrders = retainFinishedOrders
     }
 }

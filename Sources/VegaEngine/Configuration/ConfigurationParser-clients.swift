@@ -4,7 +4,7 @@ import VegaTrading
 extension ConfigurationParser {
     // MARK: [clients]
 
-    static let clientsKeys = ["strategy_id", "drop_copy", "inbound_ring", "outbound_ring", "sessions"]
+    static let clientsKeys = ["strategy_id", "drop_copy", "inbound_ring", "outbound_ring", "retain_finished_orders", "sessions"]
     static let clientSessionKeys = ["target_comp_id", "sender_comp_id", "account", "venue"]
 
     /// `[clients]` against the `[[fix_sessions]]` files, accounts, venues and strategies already read.
@@ -27,6 +27,7 @@ extension ConfigurationParser {
         }
         let inbound = ring("inbound_ring", 1_024)
         let outbound = ring("outbound_ring", 8_192)
+        let retain = t.integer("retain_finished_orders", 1...10_000_000) ?? 100_000
         let all = fixSessions.flatMap { f in f.configuration.sessions.map { (file: f.config, settings: $0) } }
         let acceptors = all.filter { $0.settings.configuration.role == .acceptor }
         var dropCopy: FIXSessionID?
@@ -95,6 +96,6 @@ extension ConfigurationParser {
         }
         guard !diagnostics.hasErrors(since: before) else { return nil }
         return ClientsConfiguration(strategy: StrategyID(UInt16(strategy)), sessions: sessions, dropCopy: dropCopy,
-                                    inboundRing: inbound, outboundRing: outbound)
+                                    inboundRing: inbound, outboundRing: outbound, retainFinishedOrders: Int(retain))
     }
 }

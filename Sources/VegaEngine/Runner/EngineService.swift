@@ -79,7 +79,10 @@ public final class EngineService: Service, @unchecked Sendable {
     func publishMetrics(_ s: EngineSnapshot, clients: ClientGatewayStatistics? = nil) {
         guard let mirror else { return }
         var readings: [CounterReading] = []
-        if let c = clients { readings += Self.clientReadings(c) }
+        if let c = clients {
+            readings += Self.clientReadings(c)
+            try? mirror.set(gauge: "client_orders_retained", dimensions: [], to: Double(c.retainedOrders))
+        }
         for lane in s.lanes {
             let d = [("lane", lane.name)]
             let c = lane.counters
@@ -131,6 +134,7 @@ public final class EngineService: Service, @unchecked Sendable {
             CounterReading("drop_copies_sent", UInt64(c.dropCopies)),
             CounterReading("client_events_unmatched", UInt64(c.unmatchedEvents)),
             CounterReading("client_events_missed", UInt64(c.missedEvents)),
+            CounterReading("client_orders_forgotten", UInt64(c.forgottenOrders)),
         ]
     }
 }

@@ -29,6 +29,7 @@ struct ClientsConfigurationTests {
             strategy_id = 9
             drop_copy = "DROPCOPY"
             inbound_ring = 256
+            retain_finished_orders = 5000
               [[clients.sessions]]
               target_comp_id = "CLIENT1"
               account = "main"
@@ -43,6 +44,7 @@ struct ClientsConfigurationTests {
         #expect(clients.strategy == StrategyID(9))
         #expect(clients.dropCopy == FIXSessionID(senderCompID: "VEGADC", targetCompID: "DROPCOPY"))
         #expect(clients.inboundRing == 256 && clients.outboundRing == 8_192)
+        #expect(clients.retainFinishedOrders == 5_000)
         #expect(clients.sessions == [
             .init(sessionID: FIXSessionID(senderCompID: "VEGA", targetCompID: "CLIENT1"), accountName: "main", account: AccountID(1)),
             .init(sessionID: FIXSessionID(senderCompID: "VEGA", targetCompID: "CLIENT2"), accountName: "main", account: AccountID(1),
@@ -63,6 +65,7 @@ struct ClientsConfigurationTests {
             strategy_id = 1
             drop_copy = "NOBODY"
             outbound_ring = 1000
+            retain_finished_orders = 0
               [[clients.sessions]]
               target_comp_id = "CLIENT9"
               account = "main"
@@ -79,10 +82,11 @@ struct ClientsConfigurationTests {
         #expect(byKey["clients.strategy_id"] == "1 is the id of strategy \"mm\"", "\(e)")
         #expect(byKey["clients.drop_copy"]?.contains("no DropCopy=Y initiator session with TargetCompID \"NOBODY\"") == true, "\(e)")
         #expect(byKey["clients.outbound_ring"] == "1000 is not a power of two", "\(e)")
+        #expect(byKey["clients.retain_finished_orders"] == "0 is not allowed", "\(e)")
         #expect(byKey["clients.sessions[0].target_comp_id"]?.contains("no acceptor session with TargetCompID \"CLIENT9\"") == true, "\(e)")
         #expect(byKey["clients.sessions[1].account"]?.contains("\"mian\" is not an account") == true, "\(e)")
         #expect(byKey["clients.sessions[1].venue"]?.contains("\"NYSEE\" is not a venue") == true, "\(e)")
-        #expect(e.errors.count == 6, "\(e)")
+        #expect(e.errors.count == 7, "\(e)")
     }
 
     @Test("a [clients] without sessions, or mapping one session twice, is refused")
