@@ -218,22 +218,48 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
     /// (journaled as an annotation, so replay mutes at the same point); nothing when unchanged.
     public mutating func muteStrategies(_ muted: Bool, now: UInt64) {
         guard core.strategiesMuted != muted else { return }
-        if let journal {
-            let text = muted ? LaneJournalCodec.muteAnnotation : LaneJournalCodec.unmuteAnnotation
-            _ = Array(text.utf8).withUnsafeBytes { journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0) }
-        }
+        annotate(muted ? LaneJournalCodec.muteAnnotation : LaneJournalCodec.unmuteAnnotation, now: now)
         core.strategiesMuted = muted
+    }
+
+    /// The order-entry connection to `venue` is gone (the driver saw its socket fail): the
+    /// session ends, so the lane refuses orders to that venue until
+    /// ``orderEntryReconnected(venue:now:)``. An input like the others (journaled as an
+    /// annotation, so replay ends the session at the same point). Returns whether the session
+    /// was open (counted in ``LaneCounters/sessionDisconnects`` then); `false` and nothing
+    /// done for a venue index out of range (a replayed journal is not trusted).
+    @discardableResult
+    public mutating func orderEntryLost(venue: Int, now: UInt64) -> Bool {
+        guard venue >= 0 && venue < venueCount else { return false }
+        annotate(LaneJournalCodec.orderEntryLostAnnotation + " \(venue)", now: now)
+        let wasOpen = core.sessions[venue].transportLost()
+        if wasOpen { core.counters.sessionDisconnects &+= 1 }
+        return wasOpen
+    }
+
+    /// A new order-entry connection to `venue` is up: the session starts again and logs in at
+    /// its checkpoint (journaled like ``orderEntryLost(venue:now:)``; nothing for a venue index
+    /// out of range).
+    public mutating func orderEntryReconnected(venue: Int, now: UInt64) {
+        guard venue >= 0 && venue < venueCount else { return }
+        annotate(LaneJournalCodec.orderEntryReconnectedAnnotation + " \(venue)", now: now)
+        core.sessions[venue].reconnected(now: now)
+        flush(now: now)
+    }
+
+    /// Journals `text` as an annotation at `now` (a lane input that is not a packet).
+    mutating func annotate(_ text: String, now: UInt64) {
+        guard let journal else { return }
+        if !Array(text.utf8).withUnsafeBytes({ journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0) }) {
+            driverCounters.journalOverflows &+= 1
+        }
     }
 
     /// The graceful stop's first step: cancel every working order. An input like the others
     /// (journaled as an annotation `cancel-all`, so replay repeats it). Returns the cancels sent.
     @discardableResult
     public mutating func cancelAll(now: UInt64) -> Int {
-        if let journal {
-            _ = Array(LaneJournalCodec.cancelAllAnnotation.utf8).withUnsafeBytes {
-                journal.ring.tryAppend(type: .annotation, timestamp: now, bytes: $0)
-            }
-        }
+        annotate(LaneJournalCodec.cancelAllAnnotation, now: now)
         let n = core.cancelAll(now: now)
         flush(now: now)
         return n

@@ -112,6 +112,21 @@ public struct LaneOUCHSession: ~Copyable {
         return r.userRef == userRef && r.kind != 2 ? r : nil
     }
 
+    /// The connection under the session is gone: the session ends (`transportClosed`), so
+    /// nothing more is sent on it and the lane refuses orders to this venue. Returns whether it
+    /// was open.
+    public mutating func transportLost() -> Bool {
+        let wasOpen = !soup.isClosed
+        soup.terminate(.transportClosed) { _ in }
+        return wasOpen
+    }
+
+    /// A new connection is up: a fresh session that logs in again at the checkpoint (the
+    /// session and the next sequence number the old one had reached), at `now`.
+    public mutating func reconnected(now: UInt64) {
+        soup = SoupBinTCPClientSession(configuration: soup.configuration, checkpoint: soup.checkpoint, now: now)
+    }
+
     /// Encodes `intent` (already accepted by risk and the OMS) as OUCH into the session's outbox.
     /// Returns `false` when it could not be sent (not logged in, outbox full, unknown order for a
     /// cancel/replace; counted in ``Counters/unsent``).

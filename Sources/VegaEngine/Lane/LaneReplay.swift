@@ -47,6 +47,12 @@ public struct LaneReplay {
 
     /// Replays the journal in `directory`. `makeSetup` turns the journaled configuration text
     /// into the lane's setup (the engine's TOML parser, for journals of `vega run`/`vega demo`).
+    /// The venue of an annotation `<prefix> <venue>`, if `text` is one.
+    static func venue(of text: String, _ prefix: String) -> Int? {
+        guard text.hasPrefix(prefix + " ") else { return nil }
+        return Int(text.dropFirst(prefix.count + 1))
+    }
+
     public static func run(directory: String, makeSetup: (String) throws -> LaneSetup) throws(Failure) -> Result {
         let reader: JournalReader
         do { reader = try JournalReader(directory: directory) } catch { throw .journal("\(error)") }
@@ -77,6 +83,12 @@ public struct LaneReplay {
                     inputs += 1
                 } else if text == LaneJournalCodec.muteAnnotation || text == LaneJournalCodec.unmuteAnnotation {
                     replayer?.lane.muteStrategies(text == LaneJournalCodec.muteAnnotation, now: record.timestamp)
+                    inputs += 1
+                } else if let v = Self.venue(of: text, LaneJournalCodec.orderEntryLostAnnotation), replayer != nil {
+                    replayer!.lane.orderEntryLost(venue: v, now: record.timestamp)
+                    inputs += 1
+                } else if let v = Self.venue(of: text, LaneJournalCodec.orderEntryReconnectedAnnotation), replayer != nil {
+                    replayer!.lane.orderEntryReconnected(venue: v, now: record.timestamp)
                     inputs += 1
                 }
             case .marketDataFrame:

@@ -121,6 +121,12 @@ public enum LaneJournalCodec {
     /// (``Lane/muteStrategies(_:now:)``): an input, so replay mutes them at the same point.
     public static let muteAnnotation = "vega.lane.mute-strategies"
     public static let unmuteAnnotation = "vega.lane.unmute-strategies"
+    /// The annotations a lane journals when a venue's order-entry connection is lost and when a
+    /// new one is up (``Lane/orderEntryLost(venue:now:)``, ``Lane/orderEntryReconnected(venue:now:)``),
+    /// followed by a space and the venue index: inputs, so replay ends and restarts the session
+    /// at the same points.
+    public static let orderEntryLostAnnotation = "vega.lane.order-entry-lost"
+    public static let orderEntryReconnectedAnnotation = "vega.lane.order-entry-reconnected"
     /// The annotation a lane journals when it is built; its timestamp is the `now` it was built
     /// with (sessions and risk start their clocks there), which replay needs.
     public static let startAnnotation = "vega.lane.start"

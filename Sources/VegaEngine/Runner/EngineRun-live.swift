@@ -199,9 +199,7 @@ final class LiveLaneUpkeep {
         if !down[v] {
             down[v] = true
             failedAttempts[v] = 0
-            let wasOpen = !sessions[v].soup.isClosed
-            sessions[v].soup.terminate(.transportClosed) { _ in }
-            if wasOpen { lane.core.counters.sessionDisconnects &+= 1 }
+            lane.orderEntryLost(venue: v, now: now)
             let why = queue[v].lastError.map { "\($0)" } ?? "\(sessions[v].soup.closeReason.map { "\($0)" } ?? "closed")"
             let plan = venue.reconnectIntervalNanoseconds > 0
                 ? "reconnecting every \(venue.reconnectIntervalNanoseconds / 1_000_000) ms"
@@ -226,10 +224,8 @@ final class LiveLaneUpkeep {
                     """)
             }
         case .connected:
-            let configuration = sessions[v].soup.configuration
+            lane.orderEntryReconnected(venue: v, now: now)
             let checkpoint = sessions[v].soup.checkpoint
-            sessions[v].soup = SoupBinTCPClientSession(configuration: configuration, checkpoint: checkpoint, now: now)
-            lane.flush(now: now)
             down[v] = false
             reconnects += 1
             logger.notice("""
