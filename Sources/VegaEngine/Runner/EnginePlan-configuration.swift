@@ -86,6 +86,10 @@ extension EnginePlan {
             lanes.append(LanePlan(setup: setup, core: lane.core, idleSleepNanoseconds: sleep))
         }
         var simulated: [SimulatedVenue] = []
+        // One fair-price path per instrument for all simulated venues: the same stock moves
+        // together on every venue, as it does across real exchanges (independent walks would
+        // drift apart and hand the arbitrage a standing profit).
+        let reference = VenueReferencePrice(seed: venues.compactMap(\.sim?.seed).min().map { $0 ^ 0x5EED_F00D } ?? 0x5EED_F00D)
         for v in venues where !forReplay && !live {
             guard let sim = v.sim else {
                 throw EngineError("\(c.source): venues[\(v.id.rawValue)] (\(v.name)): backend \"sim\" needs a [venues.sim] section")
@@ -99,6 +103,7 @@ extension EnginePlan {
             let username = laneVenues[Int(v.id.rawValue)].username
             var flow = VenueNodeConfiguration.BackgroundFlow(seed: sim.seed, messagesPerSecond: Double(sim.messageRate))
             flow.participants = sim.participants
+            flow.reference = reference
             let node = VenueNodeConfiguration(
                 name: v.name, marketDataSession: v.feed.session.description, instruments: nodeInstruments,
                 firms: [VenueNodeConfiguration.Firm(username: username, password: passwords[v.name] ?? "", firm: 1)],

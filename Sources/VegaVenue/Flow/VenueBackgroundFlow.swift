@@ -33,6 +33,17 @@ public struct VenueBackgroundFlow {
         public var replacePerMille: UInt64 = 80
         public var marketablePerMille: UInt64 = 60
         public var partialCancelPerMille: UInt64 = 20
+        /// A fair-price path shared with other venues (``VenueReferencePrice``): when set, an
+        /// instrument listed in `referenceKeys` takes its fair price from it at each action's
+        /// time (``step(_:into:at:)``) — start price plus the path's offset — instead of its own
+        /// random walk (`driftProbability` unused for it).
+        public var reference: VenueReferencePrice?
+        /// Per locate, the instrument's key in `reference` (its symbol: the same on every venue).
+        public var referenceKeys: [UInt16: UInt64] = [:]
+        /// With a reference: how far, in ticks, this venue's fair price may stray from it. The
+        /// deviation walks (one tick with `driftProbability` per action) within ±this, so venues
+        /// dislocate for a while — what a cross-venue arbitrage lives on — and come back.
+        public var referenceDeviationTicks: Int64 = 4
 
         public init(seed: UInt64) { self.seed = seed }
     }
@@ -50,6 +61,8 @@ public struct VenueBackgroundFlow {
     public let locates: [UInt16]
     private var state: UInt64
     private var fair: [UInt16: Int64] = [:]
+    /// With a reference: this venue's deviation from it per locate, in ticks.
+    private var deviation: [UInt16: Int64] = [:]
     private var resting: [UInt16: [(token: UInt64, firm: UInt32)]] = [:]
     private var nextToken: UInt64 = 1
 
@@ -77,10 +90,29 @@ public struct VenueBackgroundFlow {
     /// Performs one participant action on `engine`, appending the engine's events to `events`.
     @discardableResult
     public mutating func step(_ engine: inout MatchingEngine, into events: inout [VenueEvent]) -> Action {
+        step(&engine, into: &events, at: nil)
+    }
+
+    /// One participant action at time `at` (ns on the clock the venues share): with a
+    /// ``Configuration/reference``, the instrument's fair price is the shared path's at `at`.
+    @discardableResult
+    public mutating func step(_ engine: inout MatchingEngine, into events: inout [VenueEvent], at: UInt64?) -> Action {
         var c = configuration
         let locate = locates[Int(below(UInt64(locates.count)))]
         c.tick = c.ticks[locate] ?? c.tick
-        if Double(below(1_000_000)) / 1_000_000 < c.driftProbability {
+        let drifts = Double(below(1_000_000)) / 1_000_000 < c.driftProbability
+        if let reference = c.reference, let at, let key = c.referenceKeys[locate] {
+            var d = deviation[locate] ?? 0
+            if drifts {
+                let bound = max(c.referenceDeviationTicks, 0)
+                // At the bound the step is back toward the reference.
+                let up = d <= -bound ? true : d >= bound ? false : below(2) == 0
+                if bound > 0 { d += up ? 1 : -1 }
+                deviation[locate] = d
+            }
+            let start = c.startPrices[locate]?.rawValue ?? 1_000_000
+            fair[locate] = max(start &+ (reference.offsetTicks(key: key, at: at) &+ d) &* c.tick, c.tick * 10)
+        } else if drifts {
             fair[locate]! += (below(2) == 0 ? -1 : 1) * c.tick
             fair[locate] = max(fair[locate]!, c.tick * 10)
         }

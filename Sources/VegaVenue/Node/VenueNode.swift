@@ -143,7 +143,9 @@ public final class VenueNode {
             for i in configuration.instruments {
                 c.startPrices[i.locate] = i.referencePrice
                 c.ticks[i.locate] = i.tick
+                c.referenceKeys[i.locate] = i.symbol.raw
             }
+            c.reference = f.reference
             flow = VenueBackgroundFlow(configuration: c, locates: configuration.instruments.map(\.locate))
         }
         var ports: [FirmPort] = []
@@ -207,7 +209,7 @@ public final class VenueNode {
                 // Each action happens when it was due, so a run's bytes depend on the seed and
                 // the step times only through packet boundaries.
                 let at = openedAt + UInt64(Double(flowDone) * 1e9 / rate)
-                flow!.step(&engine, into: &events)
+                flow!.step(&engine, into: &events, at: at)
                 counters.backgroundActions += 1
                 route(now: min(at, now))
             }

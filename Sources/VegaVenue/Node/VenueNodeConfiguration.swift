@@ -61,6 +61,9 @@ public struct VenueNodeConfiguration: Sendable {
         /// Actions performed by one `step` at most, so a venue thread that was descheduled for a
         /// while catches up over several steps instead of in one burst.
         public var maxActionsPerStep: Int = 1_000
+        /// A fair-price path shared with the other simulated venues of the process (keyed by
+        /// symbol), so their prices move together; `nil`: this venue's own random walk.
+        public var reference: VenueReferencePrice?
 
         public init(seed: UInt64, messagesPerSecond: Double) {
             self.seed = seed
