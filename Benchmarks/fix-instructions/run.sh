@@ -23,7 +23,7 @@ cp "$HERE/main.swift" "$T/main.swift"
 swiftc -O -wmo $FLAGS -module-name FIXH -o "$T/fixh" "$T"/*.swift 2>&1 | grep -E "error" || true
 objcopy --strip-debug "$T/fixh" "$T/fixh.s"  # valgrind 3.19 cannot read the toolchain's DWARF 5
 count() { valgrind --tool=callgrind --callgrind-out-file=/dev/null "$T/fixh.s" "$@" 2>&1 | awk '/Collected/ {print $NF}'; }
-per() { local a b; a=$(count "$1" 0 ${2:-}); b=$(count "$1" 20000 ${2:-}); echo $(( (b - a) / 20000 )); }
+per() { local a b; a=$(count "$1" 0 "${@:2}"); b=$(count "$1" 20000 "${@:2}"); echo $(( (b - a) / 20000 )); }
 echo "parse+validate (fused when -D FUSED): $(per parse) instructions/op"
 echo "parse, then validate:                 $(per parse x) instructions/op"
 echo "encode ER, all fields:                $(per encode) instructions/op"
