@@ -146,13 +146,17 @@ results, out = sys.argv[1], sys.argv[2]
 def load(path):
     return {j["name"]: j for j in (json.loads(l) for l in open(path) if l.strip())}
 vega = {}
-for n in ("fix-nos-parse-validate", "fix-er-encode", "fix-er-encode-general"):
+for n in ("fix-nos-parse-validate", "fix-nos-parse-then-validate", "fix-er-encode", "fix-er-encode-fields",
+          "fix-er-order-set", "fix-er-encode-general"):
     p = os.path.join(results, n + ".json")
     if os.path.exists(p): vega[n] = json.load(open(p))
 qf = load(os.path.join(out, "quickfix-codec.jsonl"))
-rows = [("parse + validate NewOrderSingle", "fix-nos-parse-validate", "quickfix-nos-parse-validate"),
-        ("encode ExecutionReport", "fix-er-encode", "quickfix-er-serialise"),
+rows = [("parse + validate NewOrderSingle (one fused pass)", "fix-nos-parse-validate", "quickfix-nos-parse-validate"),
+        ("parse, then validate (two passes: the reference)", "fix-nos-parse-then-validate", "quickfix-nos-parse-validate"),
+        ("encode ExecutionReport (order template)", "fix-er-encode", "quickfix-er-serialise"),
         ("encode ExecutionReport (QuickFIX builds the message too)", "fix-er-encode", "quickfix-er-build-serialise"),
+        ("encode ExecutionReport, all fields per report", "fix-er-encode-fields", "quickfix-er-serialise"),
+        ("render the order template (once per order)", "fix-er-order-set", "quickfix-er-serialise"),
         ("encode ExecutionReport, general FIXEncoder", "fix-er-encode-general", "quickfix-er-serialise")]
 print("\nFIX codec, thread CPU ns per message (medians), same bytes both sides")
 print(f"{'operation':58} {'Vega ns':>9} {'QuickFIX ns':>12} {'ratio':>8} {'QF allocs':>10}")

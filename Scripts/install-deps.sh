@@ -19,6 +19,7 @@ PACKAGES=(
     libquickfix-dev # QuickFIX 1.15 C++: the real FIX counterparty of the interop tests and benchmarks (Tests/QuickFIX)
     shellcheck     # Scripts/test-scripts.sh lints every shell script
     openssl        # FIX TLS tests generate a throwaway self-signed certificate
+    valgrind       # callgrind instruction counts of the FIX codec (Benchmarks/fix-instructions/run.sh)
 )
 
 usage() {

@@ -66,9 +66,61 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
-    // The lane's encoder: FIXExecutionReportEncoder (session constants prepared, one bounds
-    // check, straight-line stores).
+    // The same bytes through the two separate passes (parse, then validate): the reference.
+    codecBenchmark("fix-nos-parse-then-validate") { record in
+        let nos = pinned(loadFIXFixture("new-order-single.fix"))
+        let index = UnsafeMutablePointer<FIXFieldIndex>.allocate(capacity: 1)
+        index.initialize(to: FIXFieldIndex(capacity: 64))
+        let validator = FIXValidator()
+        precondition(parseThenValidate(&index.pointee, validator, nos) == 18, "Vega refused the NewOrderSingle fixture")
+        record.bytes = nos.count
+        return { n in
+            var sum = 0
+            for _ in 0..<n { sum &+= parseThenValidate(&index.pointee, validator, nos) }
+            precondition(sum == 18 &* n, "a parse failed")
+            return sum
+        }
+    }
+
+    // The lane's encoder with the order's template: FIXExecutionReportOrder holds the order's
+    // constant fields rendered once (measured below as fix-er-order-set); each report writes the
+    // header, the per-report fields and copies the order's text.
     codecBenchmark("fix-er-encode") { record in
+        let fixture = loadFIXFixture("execution-report.fix")
+        let values = ExecutionReportValues(fixture: fixture)
+        let encoder = UnsafeMutablePointer<FIXExecutionReportEncoder>.allocate(capacity: 1)
+        encoder.initialize(to: FIXExecutionReportEncoder(senderCompID: values.senderText, targetCompID: values.targetText))
+        let order = UnsafeMutablePointer<FIXExecutionReportOrder>.allocate(capacity: 1)
+        order.initialize(to: FIXExecutionReportOrder())
+        precondition(setExecutionReportOrder(&order.pointee, values), "the fixture order does not fit the template")
+        guard let first = encodeExecutionReport(&encoder.pointee, order.pointee, values), Array(first) == fixture else {
+            fatalError("Vega's templated ExecutionReport differs from the fixture Benchmarks/Fixtures/FIX/execution-report.fix")
+        }
+        record.bytes = fixture.count
+        return { n in
+            var sum = 0
+            for _ in 0..<n { sum &+= encodeExecutionReport(&encoder.pointee, order.pointee, values)!.count }
+            return sum
+        }
+    }
+
+    // What the template costs once per order (or replace): rendering its nine fields.
+    codecBenchmark("fix-er-order-set") { record in
+        let fixture = loadFIXFixture("execution-report.fix")
+        let values = ExecutionReportValues(fixture: fixture)
+        let order = UnsafeMutablePointer<FIXExecutionReportOrder>.allocate(capacity: 1)
+        order.initialize(to: FIXExecutionReportOrder())
+        record.bytes = fixture.count
+        return { n in
+            var sum = 0
+            for _ in 0..<n { sum &+= setExecutionReportOrder(&order.pointee, values) ? 1 : 0 }
+            precondition(sum == n, "the fixture order does not fit the template")
+            return sum
+        }
+    }
+
+    // FIXExecutionReportEncoder with every field passed per report (no order template).
+    codecBenchmark("fix-er-encode-fields") { record in
         let fixture = loadFIXFixture("execution-report.fix")
         let values = ExecutionReportValues(fixture: fixture)
         let encoder = UnsafeMutablePointer<FIXExecutionReportEncoder>.allocate(capacity: 1)

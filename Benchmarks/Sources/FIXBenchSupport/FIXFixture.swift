@@ -121,16 +121,43 @@ public func encodeExecutionReportGeneral(_ e: inout FIXEncoder, _ v: ExecutionRe
     return e.finish()
 }
 
-/// Parses and validates one message as Vega's acceptor does for every message it receives:
-/// framing, BodyLength and CheckSum (`FIXFieldIndex.parse`), then the FIX 4.4 dictionary
-/// (`FIXValidator.validate`: tags, required fields, enumerations, formats, groups). Returns the
-/// field count, or -1 when the message is refused. No allocation, no lock.
+/// Parses and validates one message as Vega's acceptor does for every message it receives
+/// (`FIXSession`): framing, BodyLength, CheckSum and the FIX 4.4 dictionary (tags, required
+/// fields, enumerations, formats, groups) in one pass, `FIXFieldIndex.parse(_:validatingWith:)`.
+/// Returns the field count, or -1 when the message is refused. No allocation, no lock.
 @inlinable @inline(__always)
 public func parseAndValidate(_ index: inout FIXFieldIndex, _ validator: FIXValidator, _ message: UnsafeRawBufferPointer) -> Int {
+    guard case .parsed(.valid) = index.parse(message, validatingWith: validator) else { return -1 }
+    return index.view.count
+}
+
+/// The same through the two separate passes (`FIXFieldIndex.parse`, then
+/// `FIXValidator.validate`): the reference the fused pass falls back to.
+@inlinable @inline(__always)
+public func parseThenValidate(_ index: inout FIXFieldIndex, _ validator: FIXValidator, _ message: UnsafeRawBufferPointer) -> Int {
     if index.parse(message) != nil { return -1 }
     let view = index.view
     guard case .valid = validator.validate(view) else { return -1 }
     return view.count
+}
+
+/// Renders the fixture order's constant fields (1, 11, 37, 38, 40, 44, 54, 55, 59) into `order`,
+/// as an acceptor does once per order. False when they do not fit.
+@inlinable @inline(__always)
+public func setExecutionReportOrder(_ order: inout FIXExecutionReportOrder, _ v: ExecutionReportValues) -> Bool {
+    order.set(account: v.account, clOrdID: v.clOrdID, orderID: v.orderID, orderQty: v.orderQty, ordType: v.ordType,
+              price: v.price, side: v.side, symbol: v.symbol, timeInForce: v.timeInForce)
+}
+
+/// Encodes the ExecutionReport from the order's prepared text and this report's values
+/// (`FIXExecutionReportEncoder.encode(_:_:)`), so the bytes equal the fixture's. No allocation.
+@inlinable @inline(__always)
+public func encodeExecutionReport(_ e: inout FIXExecutionReportEncoder, _ order: borrowing FIXExecutionReportOrder,
+                                  _ v: ExecutionReportValues) -> UnsafeRawBufferPointer? {
+    e.encode(order, FIXExecutionReportExecution(
+        msgSeqNum: v.msgSeqNum, sendingTime: v.sendingTime, avgPx: v.avgPx, cumQty: v.cumQty, execID: v.execID,
+        lastPx: v.lastPx, lastQty: v.lastQty, ordStatus: v.ordStatus, transactTime: v.transactTime,
+        execType: v.execType, leavesQty: v.leavesQty))
 }
 
 public func log(_ s: String) {

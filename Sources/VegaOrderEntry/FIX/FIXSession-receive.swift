@@ -19,18 +19,22 @@ extension FIXSession {
             case .message(let length):
                 let frame = UnsafeRawBufferPointer(start: buffer.baseAddress, count: length)
                 inboundHead += length
-                if let reason = index.parse(frame) {
+                // Framing, BodyLength, CheckSum and the dictionary in one pass.
+                switch index.parse(frame, validatingWith: configuration.validator) {
+                case .garbled(let reason):
                     counters.garbled += 1
                     actions.append(.event(.garbled(reason)))
                     continue
+                case .parsed(let validation):
+                    handle(index.view, validation: validation, now: now)
                 }
-                handle(index.view, now: now)
             }
         }
     }
 
-    /// One well-framed message: header checks, sequence numbers, then the message itself.
-    func handle(_ v: FIXView, now: Timestamp<UTC>) {
+    /// One well-framed message (`validation`: the dictionary's verdict on it): header checks,
+    /// sequence numbers, then the message itself.
+    func handle(_ v: FIXView, validation: FIXValidation, now: Timestamp<UTC>) {
         counters.messagesReceived += 1
         lastReceivedAt = now
         if let limit = configuration.maxInboundMessagesPerSecond {
@@ -81,7 +85,6 @@ extension FIXSession {
             logoutAndDisconnect("CompID problem", now: now)
             return
         }
-        let validation = configuration.validator.validate(v)
         if msgType == .logon {
             handleLogon(v, seq: seq, validation: validation, now: now)
             return

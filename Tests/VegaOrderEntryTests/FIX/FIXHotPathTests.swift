@@ -49,6 +49,25 @@ func fixPerfEncodeReport(_ enc: inout FIXExecutionReportEncoder, _ fields: FIXEx
     enc.encode(fields)?.count ?? -1
 }
 
+/// Parse + validate in one pass (what the session runs for every message).
+@_noLocks
+func fixPerfParseValidateFused(_ bytes: UnsafeRawBufferPointer, _ index: inout FIXFieldIndex) -> Int {
+    guard case .parsed(.valid) = index.parse(bytes, validatingWith: FIXValidator()) else { return -1 }
+    return index.view.count
+}
+
+/// Render an order's template, then encode a report from it.
+@_noLocks
+func fixPerfEncodeTemplated(_ enc: inout FIXExecutionReportEncoder, _ order: inout FIXExecutionReportOrder,
+                            _ id: UnsafeRawBufferPointer, _ now: Timestamp<UTC>) -> Int {
+    guard order.set(clOrdID: id, orderID: id, orderQty: Quantity(100), ordType: UInt8(ascii: "2"),
+                    price: Price4(rawValue: 1_002_500), side: UInt8(ascii: "1"), symbol: id) else { return -2 }
+    return enc.encode(order, FIXExecutionReportExecution(
+        msgSeqNum: 9, sendingTime: now, avgPx: Price4(rawValue: 1_002_500), cumQty: Quantity(100), execID: id,
+        lastPx: Price4(rawValue: 1_002_500), lastQty: Quantity(100), ordStatus: UInt8(ascii: "2"), transactTime: now,
+        execType: UInt8(ascii: "F"), leavesQty: Quantity(0)))?.count ?? -1
+}
+
 @Suite("FIX hot path")
 struct FIXHotPathTests {
     @Test("the @_noLocks parse+validate and encode paths produce correct results")
@@ -71,5 +90,10 @@ struct FIXHotPathTests {
                 execType: UInt8(ascii: "F"), leavesQty: Quantity(0)))
         }
         #expect(size > 100)
+        #expect(nos.withUnsafeBytes { fixPerfParseValidateFused($0, &index) } == index.view.count)
+        var order = FIXExecutionReportOrder()
+        let templated = Array("ID1".utf8).withUnsafeBytes { fixPerfEncodeTemplated(&er, &order, $0, at(0)) }
+        // The same report plus "<SOH>40=2" and "<SOH>44=100.25" from the template (15 bytes).
+        #expect(templated == size + 15)
     }
 }
