@@ -64,6 +64,12 @@ struct ArbitrageRig: ~Copyable {
     }
 }
 
+/// A small OMS standing for the lane's (whose live orders the arbitrage is shown).
+func arbLaneOMS() -> OrderManager {
+    OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4, openOrders: 16,
+                                           execIDHistory: 64, finishedOrderHistory: 64, positionRecords: 64))
+}
+
 /// An order of another strategy (a market maker's quote) resting in the lane's OMS.
 func arbOwnQuote(_ oms: inout OrderManager, _ n: UInt64, _ side: Side, _ venue: VenueID, _ price: Int64) {
     let intent = OrderIntent(kind: .new, side: side, venue: venue, account: arbAccount, strategy: StrategyID(2),
@@ -204,9 +210,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
     }
 
     @Test func aLegThatWouldTradeAgainstOurOwnRestingOrderIsNotSent() throws {
-        var oms = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
-                                                         openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
-                                                         positionRecords: 64))
+        var oms = arbLaneOMS()
         // Our market maker's sell is A's best ask: buying it is a self-match.
         arbOwnQuote(&oms, 1, .sell, venueA, 1_000_000)
         var r = try ArbitrageRig(base)
@@ -219,9 +223,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
         #expect(r.counters.fired == 0)
 
         // The same on the rich side: our buy is B's best bid.
-        var oms2 = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
-                                                          openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
-                                                          positionRecords: 64))
+        var oms2 = arbLaneOMS()
         arbOwnQuote(&oms2, 1, .buy, venueB, 1_000_200)
         var rich = try ArbitrageRig(base)
         rich.host.context.ownOrders = oms2.ownOrders
@@ -232,9 +234,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
 
         // Our orders priced away from the legs (a sell above the buy's limit, a buy on the other
         // venue) do not stop it.
-        var oms3 = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
-                                                          openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
-                                                          positionRecords: 64))
+        var oms3 = arbLaneOMS()
         arbOwnQuote(&oms3, 1, .sell, venueA, 1_000_001)
         arbOwnQuote(&oms3, 2, .buy, venueA, 1_000_200)
         var clear = try ArbitrageRig(base)
@@ -247,9 +247,7 @@ func ioc(_ side: Side, _ venue: VenueID, _ price: Int64, _ q: UInt64, _ id: Orde
     }
 
     @Test func flatteningAvoidsTheVenueWhereItWouldTradeAgainstOurOwnOrder() throws {
-        var oms = OrderManager(capacity: TradingCapacity(instruments: 8, accounts: 8, strategies: 4, venues: 4,
-                                                         openOrders: 16, execIDHistory: 64, finishedOrderHistory: 64,
-                                                         positionRecords: 64))
+        var oms = arbLaneOMS()
         var r = try ArbitrageRig(base)
         r.host.context.ownOrders = oms.ownOrders
         r.add(locateA, .buy, 400, 999_800)  // A's bid is the better one, but it is ours (below)

@@ -148,20 +148,24 @@ struct ConfigurationErrorTests {
         #expect(e?.allowed == "a venue in AAPL's venues: \"NYSE\"")
     }
 
-    @Test func arbitrageNeedsTwoDifferentVenues() {
-        let arb = """
+    /// A second strategy for ``ConfigTestSupport/minimal``: an arbitrage of AAPL on NASDAQ and
+    /// NYSE with only the required parameters (more parameters can be appended).
+    static let arbitrage = """
 
-            [[strategies]]
-            name = "arb"
-            kind = "cross_venue_arbitrage"
-            id = 2
-            account = "main"
-            instrument = "AAPL"
-            venues = ["NASDAQ", "NASDAQ"]
-              [strategies.parameters]
-              edge = 0.01
-              max_clip = 100
-            """
+        [[strategies]]
+        name = "arb"
+        kind = "cross_venue_arbitrage"
+        id = 2
+        account = "main"
+        instrument = "AAPL"
+        venues = ["NASDAQ", "NYSE"]
+          [strategies.parameters]
+          edge = 0.01
+          max_clip = 100
+        """
+
+    @Test func arbitrageNeedsTwoDifferentVenues() {
+        let arb = Self.arbitrage.replacingFirst("[\"NASDAQ\", \"NYSE\"]", with: "[\"NASDAQ\", \"NASDAQ\"]")
         let same = only(S.minimal + arb)
         #expect(same?.keyPath == "strategies[1].venues")
         #expect(same?.problem == "both legs are NASDAQ")
@@ -176,19 +180,7 @@ struct ConfigurationErrorTests {
     }
 
     @Test func arbitrageBackoffDefaultsAndItsCeilingBelowItsStartIsRefused() throws {
-        let arb = """
-
-            [[strategies]]
-            name = "arb"
-            kind = "cross_venue_arbitrage"
-            id = 2
-            account = "main"
-            instrument = "AAPL"
-            venues = ["NASDAQ", "NYSE"]
-              [strategies.parameters]
-              edge = 0.01
-              max_clip = 100
-            """
+        let arb = Self.arbitrage
         let c = try #require(S.parse(S.minimal + arb))
         guard case .crossVenueArbitrage(_, let p) = c.strategies[1].kind else {
             Issue.record("strategy 1 is not the arbitrage")

@@ -12,20 +12,13 @@ import VegaTrading
 @Suite("Lane journal replay across a lost and re-established order-entry connection")
 struct LaneReplayReconnectTests {
     typealias B = LaneTestBytes
-    typealias JournaledLane = Lane<LaneTestQueue, LaneTestQueue, LiveLaneTap>
 
     /// Logs in, loses venue 0's connection, quotes (refused), reconnects, logs in again, quotes.
     /// `journaled`: through the lane's own calls; otherwise the session is ended and restarted
     /// behind the journal's back (what the live driver did before).
     static func record(into directory: String, journaled: Bool) throws -> LaneCounters {
-        let setup = B.setup()
-        let journal = try Journal.open(JournalConfiguration(directory: directory))
-        try journal.start()
-        _ = Array("setup: reconnect".utf8).withUnsafeBytes { journal.ring.tryAppend(type: .configurationChange, timestamp: 1, bytes: $0) }
-        let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
-        let core = try LaneCore(setup: setup, limits: channel, tap: LiveLaneTap(journal: journal, receiveStamps: false), now: 1_000)
-        var lane = try JournaledLane(core: core, setup: setup, journal: journal, now: 1_000,
-                                     marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
+        let journal = try LaneReplayTests.startJournal(in: directory, configuration: "setup: reconnect")
+        var lane = try LaneReplayTests.journaledLane(B.setup(), journal: journal)
         B.logIn(&lane)
         if journaled {
             let lost = lane.orderEntryLost(venue: 0, now: 2_500)

@@ -13,14 +13,25 @@ struct LaneReplayTests {
     typealias JournaledLane = Lane<LaneTestQueue, LaneTestQueue, LiveLaneTap>
 
     /// Runs a two-venue lane (market maker + arbitrage) over hand-built inputs with a journal.
-    static func record(into directory: String, setup: LaneSetup) throws -> (decisions: UInt64, outbound: UInt64) {
+    /// A started journal in `directory` holding `configuration` first (as `vega run` writes it).
+    static func startJournal(in directory: String, configuration: String = "setup: test") throws -> Journal {
         let journal = try Journal.open(JournalConfiguration(directory: directory))
         try journal.start()
-        _ = Array("setup: test".utf8).withUnsafeBytes { journal.ring.tryAppend(type: .configurationChange, timestamp: 1, bytes: $0) }
+        _ = Array(configuration.utf8).withUnsafeBytes { journal.ring.tryAppend(type: .configurationChange, timestamp: 1, bytes: $0) }
+        return journal
+    }
+
+    /// A lane of `setup`, built at `now` 1,000, that journals into `journal`.
+    static func journaledLane(_ setup: LaneSetup, journal: Journal) throws -> JournaledLane {
         let channel = try RiskLimitsChannel(capacity: setup.capacity, limits: setup.limits)
         let core = try LaneCore(setup: setup, limits: channel, tap: LiveLaneTap(journal: journal, receiveStamps: false), now: 1_000)
-        var lane = try JournaledLane(core: core, setup: setup, journal: journal, now: 1_000,
-                                     marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
+        return try JournaledLane(core: core, setup: setup, journal: journal, now: 1_000,
+                                 marketData: { _ in LaneTestQueue() }, orderEntry: { _ in LaneTestQueue() })
+    }
+
+    static func record(into directory: String, setup: LaneSetup) throws -> (decisions: UInt64, outbound: UInt64) {
+        let journal = try startJournal(in: directory)
+        var lane = try journaledLane(setup, journal: journal)
         B.logIn(&lane, venues: 0..<2)
         // The market maker quotes 1_900_300 / 1_901_300 around this (its ask above the
         // arbitrage's buy at 1_901_000, so no leg would trade against our own quote).
