@@ -62,8 +62,9 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 /// Cost: one bounds check per message, no allocation, no lock, no loop over digits below 10⁸;
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
 /// timestamp of each second. About 730 instructions for the benchmark's 256-byte report with
-/// ``encode(_:)``; about 590 with an order template (``encode(_:_:)`` and
-/// ``FIXExecutionReportOrder``, which costs about 240 once per order).
+/// ``encode(_:)``; about 470 with an order template (``encode(_:_:)`` and
+/// ``FIXExecutionReportOrder``, which costs about 240 once per order), whose path also copies
+/// the order's Price and OrderQty text for report values equal to them.
 /// The bytes returned by ``encode(_:)`` stay valid until the next call. `~Copyable`: one owner
 /// for the buffer.
 public struct FIXExecutionReportEncoder: ~Copyable {
@@ -216,17 +217,20 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     }
 
     /// `YYYYMMDD-HH:MM:SS.sss` (21 bytes, milliseconds truncated): the cached text of the second
-    /// (16 + 8 bytes stored) with the three millisecond digits merged into its tail.
-    @usableFromInline @_transparent
-    mutating func timestamp(_ p: inout UnsafeMutableRawPointer, _ t: Timestamp<UTC>) {
+    /// (16 + 8 bytes stored) with the three millisecond digits merged into its tail. Returns that
+    /// tail word: with `secondHead` (unchanged until the next call) it rewrites the same text.
+    @usableFromInline @_transparent @discardableResult
+    mutating func timestamp(_ p: inout UnsafeMutableRawPointer, _ t: Timestamp<UTC>) -> UInt64 {
         let seconds = t.nanoseconds / 1_000_000_000
         if seconds != cachedSecond { cacheSecond(seconds) }
         let millis = UInt32(truncatingIfNeeded: (t.nanoseconds &- seconds &* 1_000_000_000) / 1_000_000)
         let hundreds = millis / 100
         let pair = pairs.loadUnaligned(fromByteOffset: Int(millis &- hundreds &* 100) &<< 1, as: UInt16.self)
         p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
-        p.storeBytes(of: secondTail | UInt64(hundreds | 0x30) << 16 | UInt64(pair) << 24, toByteOffset: 16, as: UInt64.self)
+        let tail = secondTail | UInt64(hundreds | 0x30) << 16 | UInt64(pair) << 24
+        p.storeBytes(of: tail, toByteOffset: 16, as: UInt64.self)
         p += 21
+        return tail
     }
 
     /// Once a second: `YYYYMMDD-HH:MM:SS.` (the date part from the day cache).

@@ -21,6 +21,14 @@ public struct FIXExecutionReportOrder: ~Copyable {
     @usableFromInline let pairs: UnsafeMutableRawPointer
     /// End offsets of the four runs in `storage` (run k is `ends[k-1] ..< ends[k]`, run 0 from 0).
     @usableFromInline var end0 = 0, end1 = 0, end2 = 0, end3 = 0
+    /// Price (44) as rendered in run 3: its raw value, offset in `storage` and byte count (0 when
+    /// the order has no price or its text is longer than 16 bytes). A report's AvgPx or LastPx
+    /// equal to it is copied from here (one 16-byte word), not converted again.
+    @usableFromInline var priceRaw: Int64 = 0, priceAt = 0, priceCount = 0
+    /// OrderQty (38) as rendered in run 2, likewise (count 0 when longer than 16 bytes): a
+    /// report's CumQty, LastQty or LeavesQty equal to it (a new order's LeavesQty, a full fill's
+    /// CumQty and LastQty) is copied from here.
+    @usableFromInline var orderQtyRaw: UInt64 = 0, orderQtyAt = 0, orderQtyCount = 0
 
     /// Over-read room behind the text: runs are copied by whole 16-byte words.
     @inlinable static var padding: Int { 48 }
@@ -57,6 +65,7 @@ public struct FIXExecutionReportOrder: ~Copyable {
         // Tags, SOHs and numbers take at most 20 + 26 + 21 + 5×9 bytes; 140 bounds them.
         let text = account.count &+ clOrdID.count &+ orderID.count &+ symbol.count
         end0 = 0; end1 = 0; end2 = 0; end3 = 0
+        priceCount = 0; orderQtyCount = 0
         if text > capacity &- 140 { return false }
         var p = storage
         if account.count > 0 { Self.put(&p, FIXExecutionReportEncoder.Tag.account, account) }
@@ -65,12 +74,21 @@ public struct FIXExecutionReportOrder: ~Copyable {
         end1 = p - storage
         Self.put(&p, FIXExecutionReportEncoder.Tag.orderID, orderID)
         FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.orderQty)
-        p += FIXText.putUnsigned(p, orderQty.rawValue, pairs)
+        let qtyCount = FIXText.putUnsigned(p, orderQty.rawValue, pairs)
+        orderQtyRaw = orderQty.rawValue
+        orderQtyAt = p - storage
+        orderQtyCount = qtyCount <= 16 ? qtyCount : 0
+        p += qtyCount
         end2 = p - storage
         if ordType != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.ordType, ordType) }
         if let price {
             FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.price)
-            p += FIXText.putPrice4(p, price.rawValue, pairs)
+            let count = FIXText.putPrice4(p, price.rawValue, pairs)
+            priceRaw = price.rawValue
+            priceAt = p - storage
+            p += count
+            // Set last: a price text that does not fit 16 bytes is never copied.
+            priceCount = count <= 16 ? count : 0
         }
         FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.side, side)
         Self.put(&p, FIXExecutionReportEncoder.Tag.symbol, symbol)
@@ -119,7 +137,10 @@ extension FIXExecutionReportEncoder {
     /// same bytes as ``encode(_:)`` given the same values (QuickFIX's field order), with the
     /// order's nine fields copied as four runs of whole 16-byte words instead of written field by
     /// field. Per report: the header, AvgPx, CumQty, ExecID, LastPx/LastQty, OrdStatus,
-    /// TransactTime, ExecType, LeavesQty, BodyLength and CheckSum.
+    /// TransactTime, ExecType, LeavesQty, BodyLength and CheckSum. Values that repeat text already
+    /// rendered are copied by one 16-byte word, not converted: AvgPx or LastPx equal to the
+    /// order's Price, CumQty, LastQty or LeavesQty equal to its OrderQty, LastPx/LastQty equal to
+    /// AvgPx/CumQty, TransactTime equal to SendingTime; a CumQty or LeavesQty of 0 is one byte.
     ///
     /// Returns the bytes (valid until the next call), or `nil` when they would not fit the
     /// buffer (an ExecID or order text too long for `capacity`). One bounds check, no
@@ -143,7 +164,7 @@ extension FIXExecutionReportEncoder {
         p += FIXText.putUnsignedWide(p, v.msgSeqNum.magnitude, pairs)
         Self.copyRun(p, constants + beginCount, senderCount)
         p += senderCount
-        timestamp(&p, v.sendingTime)
+        let sendingTail = timestamp(&p, v.sendingTime)
         Self.copyRun(p, constants + beginCount + senderCount, targetCount)
         p += targetCount
         // The target block's SOH ends the header; each run and field starts with its own SOH.
@@ -151,16 +172,23 @@ extension FIXExecutionReportEncoder {
         let text = order.storage
         Self.copyRun(p, text, order.end0)
         p += order.end0
-        // AvgPx; LastPx repeats it on a fill at one price (copied, not converted again).
+        // AvgPx: the order's Price text when equal (a fill at the limit), else converted. LastPx
+        // repeats AvgPx on a fill at one price (copied, not converted again).
         Self.field(&p, Tag.avgPx)
         let avgPxText = p
-        let avgPxCount = FIXText.putPrice4Wide(p, v.avgPx.rawValue, pairs)
+        let avgPxCount: Int
+        if v.avgPx.rawValue == order.priceRaw && order.priceCount != 0 {
+            p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            avgPxCount = order.priceCount
+        } else {
+            avgPxCount = FIXText.putPrice4Wide(p, v.avgPx.rawValue, pairs)
+        }
         p += avgPxCount
         Self.copyRun(p, text + order.end0, order.end1 &- order.end0)
         p += order.end1 &- order.end0
         Self.field(&p, Tag.cumQty)
         let cumQtyText = p
-        let cumQtyCount = FIXText.putUnsignedWide(p, v.cumQty.rawValue, pairs)
+        let cumQtyCount = Self.quantity(p, v.cumQty.rawValue, text, order.orderQtyRaw, order.orderQtyAt, order.orderQtyCount, pairs)
         p += cumQtyCount
         Self.field(&p, Tag.execID)
         if let src = v.execID.baseAddress { FIXText.copy(p, src, execIDCount) }
@@ -170,6 +198,10 @@ extension FIXExecutionReportEncoder {
             if v.lastPx.rawValue == v.avgPx.rawValue && avgPxCount <= 16 {
                 p.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += avgPxCount
+            } else if v.lastPx.rawValue == order.priceRaw && order.priceCount != 0 {
+                // A fill at the order's limit price (AvgPx differing after earlier fills).
+                p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                p += order.priceCount
             } else {
                 p += FIXText.putPrice4Wide(p, v.lastPx.rawValue, pairs)
             }
@@ -187,19 +219,46 @@ extension FIXExecutionReportEncoder {
         Self.copyRun(p, text + order.end2, order.end3 &- order.end2)
         p += order.end3 &- order.end2
         Self.field(&p, Tag.transactTime)
-        timestamp(&p, v.transactTime)
+        if v.transactTime.nanoseconds == v.sendingTime.nanoseconds {
+            // The same instant as SendingTime (a venue's own report): its text again, by two
+            // stores of what is still in the second cache, no conversion.
+            p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
+            p.storeBytes(of: sendingTail, toByteOffset: 16, as: UInt64.self)
+            p += 21
+        } else {
+            timestamp(&p, v.transactTime)
+        }
         Self.char(&p, Tag.execType, v.execType)
         Self.field(&p, Tag.leavesQty)
-        p += FIXText.putUnsignedWide(p, v.leavesQty.rawValue, pairs)
+        p += Self.quantity(p, v.leavesQty.rawValue, text, order.orderQtyRaw, order.orderQtyAt, order.orderQtyCount, pairs)
         p.storeBytes(of: 0x01, as: UInt8.self)
         p += 1
         return finish(body: body, end: p)
     }
 
+    /// Writes quantity `value` at `p` and returns its byte count: the order's OrderQty text
+    /// (`count` bytes at `text + at`, padded) by one 16-byte word when `value` equals it and
+    /// `count` is not 0, `"0"` when 0, else converted (``FIXText/putUnsignedWide(_:_:_:)``).
+    @inlinable @inline(__always)
+    static func quantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ text: UnsafeRawPointer, _ orderQty: UInt64,
+                         _ at: Int, _ count: Int, _ pairs: UnsafeRawPointer) -> Int {
+        if value == orderQty && count != 0 {
+            p.storeBytes(of: (text + at).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            return count
+        }
+        if value == 0 {
+            // A full fill's or a cancel's LeavesQty, a new order's CumQty: one byte.
+            p.storeBytes(of: UInt8(ascii: "0"), as: UInt8.self)
+            return 1
+        }
+        return FIXText.putUnsignedWide(p, value, pairs)
+    }
+
     /// BodyLength in front of the body, the BeginString block in front of it, and the CheckSum
     /// behind `end`; returns the whole message. Writes up to 64 bytes behind `end` (callers keep
-    /// that room).
-    @inlinable @inline(__always)
+    /// that room). Transparent: left to `@inline(__always)` it stayed an out-of-line call
+    /// (about 25 instructions of call, spills and reloads per message, by callgrind).
+    @usableFromInline @_transparent
     func finish(body: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer) -> UnsafeRawBufferPointer {
         var p = end
         let bodyLength = p - body

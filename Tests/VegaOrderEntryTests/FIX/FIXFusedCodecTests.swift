@@ -169,6 +169,72 @@ struct FIXFusedCodecTests {
         }
     }
 
+    @Test("template reports reusing the order's text (AvgPx/LastPx = Price, quantities = OrderQty or 0, TransactTime = SendingTime) are byte-identical to encode(_:) on 20k seeded reports")
+    func templateCopiesAgreeWithFieldsEncoder() {
+        var rng = SplitMix64(seed: 0x51DE)
+        var fields = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
+        var templated = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
+        var order = FIXExecutionReportOrder(capacity: 512)
+        var index = FIXFieldIndex(capacity: 64)
+        var copies = (avgPx: 0, lastPx: 0, cumQty: 0, leavesQty: 0, zero: 0, transact: 0)
+        for _ in 0..<20_000 {
+            var r = FIXPerfReport.random(&rng)
+            // Each equality the template path special-cases, half the time, independently, so
+            // that every combination (and the long texts that are not copied) occurs.
+            if rng.below(2) == 0, let px = r.price { r.avgPx = px; copies.avgPx += 1 }
+            if rng.below(2) == 0, let px = r.price { r.lastPx = px; copies.lastPx += 1 }
+            if rng.below(2) == 0 { r.cumQty = r.orderQty; copies.cumQty += 1 }
+            if rng.below(2) == 0 { r.lastQty = r.orderQty }
+            switch rng.below(3) {
+            case 0: r.leavesQty = r.orderQty; copies.leavesQty += 1
+            case 1: r.leavesQty = Quantity(0); copies.zero += 1
+            default: break
+            }
+            if rng.below(4) == 0 { r.cumQty = Quantity(0) }
+            if rng.below(2) == 0 { r.transact = r.sending; copies.transact += 1 }
+            let want = r.encodeFast(&fields)
+            let ok = r.account.withUnsafeBytes { a in r.clOrdID.withUnsafeBytes { c in r.orderID.withUnsafeBytes { o in
+                r.symbol.withUnsafeBytes { s in
+                    order.set(account: a, clOrdID: c, orderID: o, orderQty: r.orderQty, ordType: r.ordType, price: r.price,
+                              side: r.side, symbol: s, timeInForce: r.tif)
+                } } } }
+            #expect(ok)
+            let got: [UInt8]? = r.execID.withUnsafeBytes { x in
+                templated.encode(order, FIXExecutionReportExecution(
+                    msgSeqNum: r.seq, sendingTime: r.sending, avgPx: r.avgPx, cumQty: r.cumQty, execID: x, lastPx: r.lastPx,
+                    lastQty: r.lastQty, ordStatus: r.ordStatus, transactTime: r.transact, execType: r.execType,
+                    leavesQty: r.leavesQty)).map { Array($0) }
+            }
+            #expect(got == want)
+            if let got {
+                let garbled = got.withUnsafeBytes { index.parse($0) }
+                #expect(garbled == nil)
+            }
+        }
+        // The special paths were taken often (not a test that passes by never reaching them).
+        #expect(copies.avgPx > 5_000 && copies.lastPx > 5_000 && copies.cumQty > 5_000)
+        #expect(copies.leavesQty > 5_000 && copies.zero > 5_000 && copies.transact > 5_000)
+    }
+
+    @Test("a fill at the order's price and quantity from a template reuses the order's text: the fixture's bytes")
+    func templateFullFillFixture() {
+        let order = fixFusedFixtureOrder()
+        var encoder = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
+        // 2026-11-22 10:15:30.124 UTC; the fixture's AvgPx = LastPx = Price, CumQty = LastQty =
+        // OrderQty, LeavesQty 0, TransactTime = SendingTime: every copy path at once.
+        let t = Timestamp<UTC>(nanoseconds: 1_795_342_530_124_000_000)
+        let got: [UInt8]? = Array("EX-0000002077".utf8).withUnsafeBytes { x in
+            encoder.encode(order, FIXExecutionReportExecution(
+                msgSeqNum: 2077, sendingTime: t, avgPx: Price4(rawValue: 1_012_500), cumQty: Quantity(100), execID: x,
+                lastPx: Price4(rawValue: 1_012_500), lastQty: Quantity(100), ordStatus: UInt8(ascii: "2"), transactTime: t,
+                execType: UInt8(ascii: "F"), leavesQty: Quantity(0))).map { Array($0) }
+        }
+        let want = "8=FIX.4.4|9=233|35=8|34=2077|49=VEGA|52=20261122-10:15:30.124|56=CLIENT1|1=ACCT42|6=101.25|"
+            + "11=ORD-0000001042|14=100|17=EX-0000002077|31=101.25|32=100|37=VG-0000001042|38=100|39=2|40=2|44=101.25|"
+            + "54=1|55=AAPL|59=0|60=20261122-10:15:30.124|150=F|151=0|10=209|"
+        #expect(got.map { String(decoding: $0.map { $0 == 1 ? UInt8(ascii: "|") : $0 }, as: UTF8.self) } == want)
+    }
+
     @Test("an order whose text does not fit is refused; a report that does not fit the buffer is nil")
     func templateRefusesOversize() {
         var order = FIXExecutionReportOrder(capacity: 128)
@@ -197,4 +263,16 @@ struct FIXFusedCodecTests {
         }
         #expect(refused == nil)
     }
+}
+
+/// The fixture's order (Benchmarks/Fixtures/FIX/execution-report.fix) as a template.
+func fixFusedFixtureOrder() -> FIXExecutionReportOrder {
+    var order = FIXExecutionReportOrder()
+    let ok = Array("ACCT42".utf8).withUnsafeBytes { a in Array("ORD-0000001042".utf8).withUnsafeBytes { c in
+        Array("VG-0000001042".utf8).withUnsafeBytes { o in Array("AAPL".utf8).withUnsafeBytes { s in
+            order.set(account: a, clOrdID: c, orderID: o, orderQty: Quantity(100), ordType: UInt8(ascii: "2"),
+                      price: Price4(rawValue: 1_012_500), side: UInt8(ascii: "1"), symbol: s, timeInForce: UInt8(ascii: "0"))
+        } } } }
+    precondition(ok)
+    return order
 }
