@@ -242,6 +242,9 @@ struct EngineCommandTests {
         #expect((value(body, "vega_client_requests_forwarded") ?? 0) >= 1, "\(body)")
         #expect((value(body, "vega_client_reports_sent") ?? 0) >= 1, "\(body)")
         #expect(body.contains("# TYPE vega_drop_copies_sent counter"), "\(body)")
+        // The gateway holds the one order (open or finished, not forgotten).
+        #expect(value(body, "vega_client_orders_retained") == 1, "\(body)")
+        #expect(value(body, "vega_client_orders_forgotten") == 0, "\(body)")
         // The graceful stop publishes the final counters after the client gateway has finished:
         // it must not wait on the gateway's stopped event loop (it once hung there).
         kill(process.processIdentifier, SIGTERM)

@@ -73,6 +73,13 @@ public final class ClientGateway: @unchecked Sendable {
     var nextNumber: [UInt64]
     var lastSequence: [UInt64]
     var stats = ClientGatewayStatistics()
+    /// The counters with the order table's (on the loop).
+    var currentStatistics: ClientGatewayStatistics {
+        var s = stats
+        s.forgottenOrders = table.forgotten
+        s.retainedOrders = table.count
+        return s
+    }
     var clientsOpen = true
     var drainTask: RepeatedTask?
     var eventTasks: [Task<Void, Never>] = []
@@ -160,7 +167,7 @@ public final class ClientGateway: @unchecked Sendable {
         let stillOpen = (try? await loop.submit { self.clientsOpen }.get()) ?? false
         if stillOpen { await clientEngine.stop() }
         for t in eventTasks { await t.value }
-        let last = (try? await loop.submit { self.stats }.get()) ?? ClientGatewayStatistics()
+        let last = (try? await loop.submit { self.currentStatistics }.get()) ?? ClientGatewayStatistics()
         finalStatistics.withLock { $0 = last }
         try? await group.shutdownGracefully()
     }
@@ -169,7 +176,7 @@ public final class ClientGateway: @unchecked Sendable {
     /// gone then, and a task submitted to it would never run).
     public func statistics() async -> ClientGatewayStatistics {
         if let last = finalStatistics.withLock({ $0 }) { return last }
-        return (try? await loop.submit { self.stats }.get()) ?? ClientGatewayStatistics()
+        return (try? await loop.submit { self.currentStatistics }.get()) ?? ClientGatewayStatistics()
     }
 
     // MARK: inbound (on the loop)
@@ -303,7 +310,6 @@ public final class ClientGateway: @unchecked Sendable {
             return rejectNew(m, reason: "99", text: "lane \(plan.laneNames[lane]) is busy (inbound ring full); retry", now: now)
         }
         stats.forwarded += 1
-        defer { stats.retainedOrders = table.count }
         table.insert(Order(session: id, lane: lane, clOrdID: clOrdID, fixOrderID: "\(run)-\(plan.laneNames[lane])-\(laneID & 0xFFFF_FFFF_FFFF)",
                            symbol: symbol, side: m[54] ?? "1", timeInForce: m[59], price: price, quantity: quantity,
                            laneID: laneID))
@@ -471,8 +477,6 @@ public final class ClientGateway: @unchecked Sendable {
                 (434, replace ? "2" : "1"), (102, reason), (58, Self.reason(e)),
             ])
             table.store(o, key: key)
-            stats.forgottenOrders = table.forgotten
-            stats.retainedOrders = table.count
             send(r, to: o.session)
             return
         case .venueReport:
@@ -504,8 +508,6 @@ public final class ClientGateway: @unchecked Sendable {
               (60, FIXTimestampFormat.string(now))]
         if e.kind == .rejected { f.append((58, Self.reason(e))) }
         table.store(o, key: key)
-        stats.forgottenOrders = table.forgotten
-        stats.retainedOrders = table.count
         send(FIXOutgoingMessage(.executionReport, f), to: o.session)
     }
 
