@@ -428,7 +428,6 @@ public final class ClientGateway: @unchecked Sendable {
                                                                                        "orderID": "\(e.orderID.rawValue)"])
             return
         }
-        let key = o.laneID
         var f: [(UInt32, String)]
         var clOrdID = o.clOrdID
         var orig: String?
@@ -476,7 +475,7 @@ public final class ClientGateway: @unchecked Sendable {
                 (37, o.fixOrderID), (11, requested ?? o.clOrdID), (41, o.clOrdID), (39, o.status == "A" ? "A" : o.status),
                 (434, replace ? "2" : "1"), (102, reason), (58, Self.reason(e)),
             ])
-            table.store(o, key: key)
+            table.store(o)
             send(r, to: o.session)
             return
         case .venueReport:
@@ -507,7 +506,7 @@ public final class ClientGateway: @unchecked Sendable {
         f += [(151, String(e.leavesQuantity.rawValue)), (14, String(e.cumulativeQuantity.rawValue)), (6, Self.text(e.averagePrice)),
               (60, FIXTimestampFormat.string(now))]
         if e.kind == .rejected { f.append((58, Self.reason(e))) }
-        table.store(o, key: key)
+        table.store(o)
         send(FIXOutgoingMessage(.executionReport, f), to: o.session)
     }
 

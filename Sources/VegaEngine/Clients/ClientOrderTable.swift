@@ -108,7 +108,7 @@ struct ClientOrderTable {
         o.clOrdIDs.append(clOrdID)
         if let p = o.pendingReplace { o.laneIDs.append(p.newID) }
         byClOrdID[o.session, default: [:]][clOrdID] = (o.lane, o.laneID)
-        store(o, key: o.laneID)
+        store(o)
     }
 
     /// Forgets the lane ID of a replacement the venue or the lane refused.
@@ -118,12 +118,11 @@ struct ClientOrderTable {
 
     /// Writes the order back under every lane ID that names it now; a finished order joins the
     /// finished queue (once) and the oldest finished beyond `retainFinished` are forgotten.
-    mutating func store(_ o: Order, key: UInt64) {
+    mutating func store(_ o: Order) {
         var o = o
         let finishing = !o.open && !o.finishedQueued
         if finishing { o.finishedQueued = true }
         let lane = o.lane
-        byLaneID[lane][key] = o
         for id in o.laneIDs where byLaneID[lane][id] != nil || id == o.laneID { byLaneID[lane][id] = o }
         if let p = o.pendingReplace { byLaneID[lane][p.newID] = o }
         guard finishing else { return }

@@ -18,10 +18,10 @@ struct ClientOrderTableTests {
 
     /// The lane's answer for the order `clOrdID` names: status set, stored as the gateway does.
     static func answer(_ t: inout ClientOrderTable, _ clOrdID: String, status: String, session: FIXSessionID = s1) throws {
-        let (key, found) = try #require(t.order(clOrdID: clOrdID, session: session))
+        let found = try #require(t.order(clOrdID: clOrdID, session: session)).order
         var o = found
         o.status = status
-        t.store(o, key: key)
+        t.store(o)
     }
 
     @Test func finishedOrdersAreForgottenOldestFirstBeyondTheRetentionOpenOnesNever() throws {
@@ -60,13 +60,12 @@ struct ClientOrderTableTests {
         t.request("R2", of: o)
         #expect(t.order(lane: 0, id: 10)?.pendingReplace?.clOrdID == "R2")
         var replaced = try #require(t.order(lane: 0, id: 10))
-        let key = replaced.laneID
         replaced.status = "0"
         replaced.clOrdID = "R2"
         replaced.laneID = 10
         replaced.quantity = 200
         replaced.pendingReplace = nil
-        t.store(replaced, key: key)
+        t.store(replaced)
         // Replace R2 → R3 (lane ID 11), refused: the replacement's ID is dropped.
         var r2 = try #require(t.order(clOrdID: "R2", session: Self.s1)).order
         r2.pendingReplace = ("R3", 11, Price4(rawValue: 1_900_200), 300)
@@ -74,7 +73,7 @@ struct ClientOrderTableTests {
         var refused = try #require(t.order(lane: 0, id: 11))
         t.dropReplacement(lane: 0, id: 11)
         refused.pendingReplace = nil
-        t.store(refused, key: 10)
+        t.store(refused)
         #expect(t.order(lane: 0, id: 11) == nil)
         // Every name of the order shows the same, latest state (the first one too).
         for c in ["R1", "R2", "R3"] {
@@ -104,7 +103,7 @@ struct ClientOrderTableTests {
         t.insert(Self.order("X", id: 1, lane: 1, session: Self.s2))
         var a = try #require(t.order(lane: 0, id: 1))
         a.cumulative = 40
-        t.store(a, key: 1)
+        t.store(a)
         #expect(t.order(lane: 1, id: 1)?.cumulative == 0)
         #expect(t.order(clOrdID: "X", session: Self.s2)?.order.lane == 1)
         #expect(t.order(clOrdID: "X", session: Self.s1)?.order.cumulative == 40)
