@@ -105,6 +105,17 @@ let package = Package(
             ],
             path: "Benchmarks/LaneBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The risk check's scenario and measured loop, shared by TradingBenchmarks and
+        // `risk-profile` (one check loop for callgrind/perf: `risk-profile [checks]`).
+        .target(
+            name: "TradingBenchSupport",
+            dependencies: [.product(name: "VegaCore", package: "Vega"), .product(name: "VegaMarketData", package: "Vega"),
+                           .product(name: "VegaTrading", package: "Vega"), "CITCHFraming"],
+            path: "Sources/TradingBenchSupport"),
+        .executableTarget(
+            name: "risk-profile",
+            dependencies: ["TradingBenchSupport", "MarketDataBenchSupport"],
+            path: "Sources/risk-profile"),
         // The trading lane: a full pre-trade risk check (every check on), an OMS fill update, a
         // fill through OMS + positions + breakers (VegaTrading), with per-operation TSC latency.
         .executableTarget(
@@ -114,7 +125,7 @@ let package = Package(
                 .product(name: "VegaCore", package: "Vega"),
                 .product(name: "VegaMarketData", package: "Vega"),
                 .product(name: "VegaTrading", package: "Vega"),
-                "CITCHFraming", "MarketDataBenchSupport",
+                "CITCHFraming", "MarketDataBenchSupport", "TradingBenchSupport",
             ],
             path: "Benchmarks/TradingBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
