@@ -78,6 +78,31 @@ struct PositionBookTests {
         #expect(p.mark(of: inst) == px(101.5))
     }
 
+    /// `position(_:)` reads the lane's record of an instrument directly, not through the hash
+    /// map: over fills on several instruments, in an order where strategy and account records
+    /// exist before some lane ones, it agrees with the sum of the account views everywhere, is
+    /// empty for an instrument never filled, and for one out of range.
+    @Test func laneViewAgreesWithTheAccountViewsOnEveryInstrument() {
+        var p = PositionBook(capacity: smallCapacity)
+        let fills: [(UInt32, UInt16, UInt16, Side, UInt64)] = [
+            (3, 1, 2, .buy, 7), (1, 0, 0, .sell, 5), (3, 0, 1, .sell, 2), (5, 1, 0, .buy, 9), (1, 1, 3, .buy, 11), (5, 0, 2, .sell, 9),
+        ]
+        for (n, f) in fills.enumerated() {
+            #expect(p.apply(PositionFill(instrument: InstrumentID(f.0), account: AccountID(f.1), strategy: StrategyID(f.2),
+                                         side: f.3, quantity: Quantity(f.4), price: px(Double(10 + n)))) == nil)
+        }
+        for i in 0..<UInt32(smallCapacity.instruments) {
+            let id = InstrumentID(i)
+            let accounts = (0..<UInt16(smallCapacity.accounts)).map { p.position(account: AccountID($0), instrument: id).quantity }
+            #expect(p.position(id).quantity == accounts.reduce(0, +), "instrument \(i)")
+        }
+        #expect(p.position(InstrumentID(1)).quantity == 6)
+        #expect(p.position(InstrumentID(3)).quantity == 5)
+        #expect(p.position(InstrumentID(5)).quantity == 0 && p.position(InstrumentID(5)).realized != 0)
+        #expect(p.position(InstrumentID(2)) == PositionRecord())
+        #expect(p.position(InstrumentID(UInt32(smallCapacity.instruments))) == PositionRecord())
+    }
+
     @Test func unknownIdentifiersAndOverflowLeaveTheBookUnchanged() {
         var p = PositionBook(capacity: smallCapacity)
         #expect(p.apply(PositionFill(instrument: InstrumentID(99), account: acct, strategy: strat, side: .buy, quantity: Quantity(1), price: px(1))) == .unknownIdentifier)

@@ -15,7 +15,9 @@ extension OrderBooks: BookView where Output: ~Copyable {
     }
 
     /// The `index`-th level of `side` (0 = best), or `nil`. O(1): one ladder load, one level load.
-    @inlinable
+    /// Always inlined: the risk check's collar reads the best level's price and shares only,
+    /// and inlined, only those are loaded.
+    @inlinable @inline(__always)
     public func level(locate: UInt16, side: Side, index: Int) -> BookLevel? {
         guard let slot = slot(of: locate) else { return nil }
         return bookLevel(slot: slot, side: side, depth: index)

@@ -22,6 +22,9 @@ public struct PositionBook: ~Copyable {
     /// Next record of the same instrument, or -1.
     @usableFromInline let nextOfInstrument: UnsafeMutablePointer<Int32>
     @usableFromInline let firstOfInstrument: UnsafeMutablePointer<Int32>
+    /// The lane's record of each instrument, or -1: ``position(_:)`` (asked by every risk
+    /// check) without a hash probe.
+    @usableFromInline let laneSlots: UnsafeMutablePointer<Int32>
     @usableFromInline let marks: UnsafeMutablePointer<Int64>
     @usableFromInline let hasMark: UnsafeMutablePointer<Bool>
     @usableFromInline let strategyTotals: UnsafeMutablePointer<PnLTotals>
@@ -47,6 +50,8 @@ public struct PositionBook: ~Copyable {
         nextOfInstrument.initialize(repeating: -1, count: n)
         firstOfInstrument = .allocate(capacity: capacity.instruments)
         firstOfInstrument.initialize(repeating: -1, count: capacity.instruments)
+        laneSlots = .allocate(capacity: capacity.instruments)
+        laneSlots.initialize(repeating: -1, count: capacity.instruments)
         marks = .allocate(capacity: capacity.instruments)
         marks.initialize(repeating: 0, count: capacity.instruments)
         hasMark = .allocate(capacity: capacity.instruments)
@@ -65,6 +70,7 @@ public struct PositionBook: ~Copyable {
         owners.deallocate()
         nextOfInstrument.deallocate()
         firstOfInstrument.deallocate()
+        laneSlots.deallocate()
         marks.deallocate()
         hasMark.deallocate()
         strategyTotals.deallocate()
@@ -93,6 +99,7 @@ extension PositionBook {
         let i = Int(instrument.rawValue)
         nextOfInstrument[s] = firstOfInstrument[i]
         firstOfInstrument[i] = Int32(s)
+        if scope == 0 { laneSlots[i] = Int32(s) }
         return s
     }
 
@@ -206,9 +213,15 @@ extension PositionBook {
 // MARK: - Reads
 
 extension PositionBook {
-    /// The lane's position in `instrument` (all strategies and accounts).
-    @inlinable
-    public func position(_ instrument: InstrumentID) -> PositionRecord { record(scope: 0, owner: 0, instrument: instrument) }
+    /// The lane's position in `instrument` (all strategies and accounts). Two loads; always
+    /// inlined (every risk check asks it, for the quantity alone).
+    @inlinable @inline(__always)
+    public func position(_ instrument: InstrumentID) -> PositionRecord {
+        let i = Int(instrument.rawValue)
+        guard i < capacity.instruments else { return PositionRecord() }
+        let s = laneSlots[i]
+        return s < 0 ? PositionRecord() : records[Int(s)]
+    }
 
     /// `strategy`'s position in `instrument`.
     @inlinable

@@ -12,10 +12,14 @@ public struct KillSwitches: ~Copyable {
     @usableFromInline let accounts: UnsafeMutablePointer<UInt8>
     @usableFromInline let strategies: UnsafeMutablePointer<UInt8>
     @usableFromInline let instruments: UnsafeMutablePointer<UInt8>
+    /// How many switches, of every scope, are thrown: while 0 (the usual case) a check reads
+    /// this one field instead of four tables.
+    @usableFromInline var thrown: Int
 
     public init(capacity: TradingCapacity) {
         self.capacity = capacity
         globalCause = 0
+        thrown = 0
         accounts = .allocate(capacity: capacity.accounts)
         accounts.initialize(repeating: 0, count: capacity.accounts)
         strategies = .allocate(capacity: capacity.strategies)
@@ -56,7 +60,7 @@ public struct KillSwitches: ~Copyable {
         let p: UnsafeMutablePointer<UInt8>
         switch scope {
         case .global:
-            if raw == 0 || globalCause == 0 { globalCause = raw }
+            if raw == 0 || globalCause == 0 { count(from: globalCause, to: raw); globalCause = raw }
             return true
         case .account(let a):
             guard Int(a.rawValue) < capacity.accounts else { return false }
@@ -68,13 +72,21 @@ public struct KillSwitches: ~Copyable {
             guard Int(i.rawValue) < capacity.instruments else { return false }
             p = instruments + Int(i.rawValue)
         }
-        if raw == 0 || p.pointee == 0 { p.pointee = raw }
+        if raw == 0 || p.pointee == 0 { count(from: p.pointee, to: raw); p.pointee = raw }
         return true
     }
 
-    /// The first thrown switch covering an order (IDs already range-checked), as a reject reason.
+    /// Keeps ``thrown`` exact as one switch's cause goes from `old` to `new`.
+    @inlinable @inline(__always)
+    mutating func count(from old: UInt8, to new: UInt8) {
+        if old == 0 && new != 0 { thrown &+= 1 } else if old != 0 && new == 0 { thrown &-= 1 }
+    }
+
+    /// The first thrown switch covering an order (IDs already range-checked), as a reject
+    /// reason. One load when no switch is thrown.
     @inlinable @inline(__always)
     func blocking(account: Int, strategy: Int, instrument: Int) -> RiskReject? {
+        if thrown == 0 { return nil }
         if globalCause != 0 { return .killSwitchGlobal }
         if accounts[account] != 0 { return .killSwitchAccount }
         if strategies[strategy] != 0 { return .killSwitchStrategy }

@@ -84,14 +84,19 @@ extension RiskEngine {
         }
 
         if let k = killSwitches.blocking(account: a, strategy: s, instrument: i) { return k }
-        let il = instrumentState(i)
-        if il.restricted { return .restrictedInstrument }
-        let status = il.tradingState
+        // The instrument's line, the lane's and the account's limits are read through their
+        // pointers where each field is used, not copied out first: a copy would be loaded
+        // before the token bucket's store below (which the compiler must assume may alias)
+        // and held live across the whole check, spilled.
+        let il = instrumentStateLine(i)
+        if il.pointee.restricted { return .restrictedInstrument }
+        let status = il.pointee.tradingState
         if status == Self.haltedByte || status == Self.pausedByte { return .tradingHalted }
         if status == Self.quotationOnlyByte && !intent.postOnly { return .quotationOnly }
-        let lane = limits.lane
-        let lastData = il.lastMarketData
-        if lane.staleMarketData != 0 && now > lastData && now &- lastData > lane.staleMarketData {
+        let lane = limits.active.lane
+        let stale = lane.pointee.staleMarketData
+        let lastData = il.pointee.lastMarketData
+        if stale != 0 && now > lastData && now &- lastData > stale {
             return .staleMarketData
         }
 
@@ -99,31 +104,31 @@ extension RiskEngine {
         if qty == 0 { return .zeroQuantity }
         let price = intent.price.rawValue
         if price <= 0 { return .invalidPrice }
-        if qty > il.maxOrderQuantity { return .maxOrderQuantity }
+        if qty > il.pointee.maxOrderQuantity { return .maxOrderQuantity }
         if qty > UInt64(RiskLimits.largestQuantity) { return .overflow }
         let (notional, notionalOverflow) = price.multipliedReportingOverflow(by: Int64(qty))
         if notionalOverflow { return .overflow }
-        if notional > il.maxOrderNotional { return .maxOrderNotional }
+        if notional > il.pointee.maxOrderNotional { return .maxOrderNotional }
 
-        let bps = il.collarBasisPoints
-        if bps != .max, let reason = collar(intent.side, price: price, basisPoints: bps, policy: lane.collar,
+        let bps = il.pointee.collarBasisPoints
+        if bps != .max, let reason = Self.collar(intent.side, price: price, basisPoints: bps, policy: lane.pointee.collar,
                                             locate: intent.instrument.bookLocate, book: book) {
             return reason
         }
 
-        let al = limits.account(a)
-        guard orderBuckets[a].available(al.orderRate, now: now) else { return .orderRate }
+        let al = limits.active.accounts + a
+        guard orderBuckets[a].available(al.pointee.orderRate, now: now) else { return .orderRate }
 
         let aw = orders.working(account: intent.account)
         let lw = orders.total
         if intent.kind == .new {
-            if aw.orders &+ 1 > al.maxOpenOrders { return .accountOpenOrders }
-            if lw.orders &+ 1 > lane.maxOpenOrders { return .laneOpenOrders }
+            if aw.orders &+ 1 > al.pointee.maxOpenOrders { return .accountOpenOrders }
+            if lw.orders &+ 1 > lane.pointee.maxOpenOrders { return .laneOpenOrders }
         }
         let newNotional = price &* Int64(newLeaves)
         let delta = newNotional &- oldNotional
-        if aw.notional &+ delta > al.maxOpenNotional { return .accountOpenNotional }
-        if lw.notional &+ delta > lane.maxOpenNotional { return .laneOpenNotional }
+        if aw.notional &+ delta > al.pointee.maxOpenNotional { return .accountOpenNotional }
+        if lw.notional &+ delta > lane.pointee.maxOpenNotional { return .laneOpenNotional }
 
         let isBuy = intent.side == .buy
         let position = positions.position(intent.instrument).quantity
@@ -132,50 +137,52 @@ extension RiskEngine {
         let workingSell = Int64(bitPattern: iw.sellQuantity &- (isBuy ? 0 : oldLeaves))
         let leaves = Int64(newLeaves)
         if isBuy {
-            if position &+ workingBuy &+ leaves > il.maxLong { return .positionLong }
+            if position &+ workingBuy &+ leaves > il.pointee.maxLong { return .positionLong }
         } else {
-            if (0 &- position) &+ workingSell &+ leaves > il.maxShort { return .positionShort }
+            if (0 &- position) &+ workingSell &+ leaves > il.pointee.maxShort { return .positionShort }
         }
         let magnitude = position < 0 ? 0 &- position : position
-        if magnitude &+ workingBuy &+ workingSell &+ leaves > il.maxGross { return .positionGross }
+        if magnitude &+ workingBuy &+ workingSell &+ leaves > il.pointee.maxGross { return .positionGross }
 
         let totals = positions.totals(account: intent.account)
         let buyNotional = aw.buyNotional &- (isBuy ? oldNotional : 0)
         let sellNotional = aw.sellNotional &- (isBuy ? 0 : oldNotional)
         if isBuy {
-            if totals.longCost &+ buyNotional &+ newNotional > al.maxLongNotional { return .accountLongNotional }
+            if totals.longCost &+ buyNotional &+ newNotional > al.pointee.maxLongNotional { return .accountLongNotional }
         } else {
-            if totals.shortCost &+ sellNotional &+ newNotional > al.maxShortNotional { return .accountShortNotional }
+            if totals.shortCost &+ sellNotional &+ newNotional > al.pointee.maxShortNotional { return .accountShortNotional }
         }
-        if totals.longCost &+ totals.shortCost &+ buyNotional &+ sellNotional &+ newNotional > al.maxGrossNotional {
+        if totals.longCost &+ totals.shortCost &+ buyNotional &+ sellNotional &+ newNotional > al.pointee.maxGrossNotional {
             return .accountGrossNotional
         }
 
         // `case .some`, not `!= nil`: the latter calls OrderID's synthesized `==`, opaque across modules.
-        if lane.selfMatchPrevention,
+        if lane.pointee.selfMatchPrevention,
            case .some = orders.firstSelfMatch(instrument: intent.instrument, venue: intent.venue, side: intent.side,
                                               price: intent.price, excluding: excluding) {
             return .selfMatch
         }
-        orderBuckets[a].take(al.orderRate)
+        orderBuckets[a].take(al.pointee.orderRate)
         return nil
     }
 
     /// The collar: a buy may be priced at most `basisPoints` above the reference, a sell at
     /// most that far below it.
-    @inlinable @inline(__always)
-    func collar<Book: BookView & ~Copyable>(_ side: Side, price: Int64, basisPoints: UInt32, policy: CollarPolicy,
+    /// `@_transparent`: with `@inline(__always)` alone the optimiser outlined it (a call and its
+    /// argument shuffle on every check).
+    @_transparent @usableFromInline
+    static func collar<Book: BookView & ~Copyable>(_ side: Side, price: Int64, basisPoints: UInt32, policy: CollarPolicy,
                                             locate: UInt16?, book: borrowing Book) -> RiskReject? {
         guard let locate else { return policy.noBook == .reject ? .noReferencePrice : nil }
-        let top = book.topOfBook(locate: locate)
-        let bid = top.bid.shares != 0 && top.bid.price.rawValue > 0 ? top.bid.price.rawValue : 0
-        let ask = top.ask.shares != 0 && top.ask.price.rawValue > 0 ? top.ask.price.rawValue : 0
         let reference: Int64
         switch policy.reference {
         case .touch:
-            let near = side == .buy ? ask : bid
-            reference = near != 0 ? near : (side == .buy ? bid : ask)
+            // The far side is read only when the near one is empty.
+            let near = Self.touchPrice(book, locate: locate, side: side == .buy ? .sell : .buy)
+            reference = near != 0 ? near : Self.touchPrice(book, locate: locate, side: side)
         case .mid:
+            let bid = Self.touchPrice(book, locate: locate, side: .buy)
+            let ask = Self.touchPrice(book, locate: locate, side: .sell)
             reference = bid != 0 && ask != 0 ? bid &+ (ask &- bid) / 2 : (bid != 0 ? bid : ask)
         }
         if reference == 0 { return policy.noBook == .reject ? .noReferencePrice : nil }
@@ -186,5 +193,12 @@ extension RiskEngine {
             return price > reference &+ band ? .priceCollar : nil
         }
         return price < reference &- band ? .priceCollar : nil
+    }
+
+    /// The best price of `side` when that level has shares and a positive price, else 0.
+    @_transparent @usableFromInline
+    static func touchPrice<Book: BookView & ~Copyable>(_ book: borrowing Book, locate: UInt16, side: Side) -> Int64 {
+        guard let level = book.level(locate: locate, side: side, index: 0) else { return 0 }
+        return level.shares != 0 && level.price.rawValue > 0 ? level.price.rawValue : 0
     }
 }

@@ -130,13 +130,14 @@ extension RiskEngine {
 
     /// The instrument's risk line with its limit fields current for the limits in force.
     /// A copy from the limits table when the version moved since this instrument's last check.
+    /// (In place: the check reads each field where it uses it.)
     @inlinable @inline(__always)
-    func instrumentState(_ i: Int) -> InstrumentRiskState {
+    func instrumentStateLine(_ i: Int) -> UnsafeMutablePointer<InstrumentRiskState> {
         let p = instrumentStates + i
         if p.pointee.limitsVersion != limits.version {
             p.pointee.load(limits.instrument(i), laneCollar: limits.lane.collar.basisPoints, version: limits.version)
         }
-        return p.pointee
+        return p
     }
 
     /// Intents checked / accepted.

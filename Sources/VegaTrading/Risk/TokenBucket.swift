@@ -29,8 +29,9 @@ public struct TokenBucket: Sendable, Equatable, BitwiseCopyable {
         }
     }
 
-    /// Whether a token is available at `now` (refills first; takes nothing).
-    @inlinable
+    /// Whether a token is available at `now` (refills first; takes nothing). Always inlined:
+    /// every risk check asks it, and the call cost more than its body.
+    @inlinable @inline(__always)
     public mutating func available(_ limit: RateLimit, now: UInt64) -> Bool {
         if limit == .unlimited { return true }
         refill(limit, now: now)
