@@ -214,6 +214,62 @@ import VegaTrading
         #expect(r.intents.isEmpty)
     }
 
+    /// `orderRate` paces new quotes and replaces on the lane clock (``StrategyContext/now``):
+    /// with a burst of 3 at 10 a second, the fourth order of the same instant waits, is counted,
+    /// and a timer is asked for when the next token accrues (100 ms); at that timer the waiting
+    /// side is requoted. Cancels go with the bucket empty.
+    @Test func orderRatePacesQuotesAndReplacesAndItsTimerCatchesUp() throws {
+        var p = base
+        p.orderRate = RateLimit(perSecond: 10, burst: 3)
+        var r = try MarketMakerRig(p)
+        let t0: UInt64 = 5_000_000_000
+        r.host.context.now = Timestamp(nanoseconds: t0)
+        r.add(.buy, 500, 1_000_000)
+        r.add(.sell, 300, 1_001_000)
+        #expect(r.intents == [quote(.buy, 1_000_200, 100, oid(1)), quote(.sell, 1_000_800, 100, oid(2))])
+        r.ack(oid(1))
+        r.ack(oid(2))
+        // Best bid 100.08: both sides want a replace, one token is left: the bid goes, the ask waits.
+        let ref = r.add(.buy, 100, 1_000_800)
+        #expect(r.intents == [requote(.buy, oid(1), to: 1_000_600, 100, newID: oid(3))])
+        #expect(r.counters.limitedByRate == 1)
+        #expect(r.host.context.timerDeadline == Timestamp(nanoseconds: t0 + 100_000_000))
+        // 50 ms on, half a token: still waiting (and the timer asked again for the full wait).
+        r.host.context.now = Timestamp(nanoseconds: t0 + 50_000_000)
+        r.ack(oid(3))
+        #expect(r.intents.isEmpty)
+        #expect(r.counters.limitedByRate == 2)
+        // At the timer a token has accrued: the ask is replaced to what is wanted then.
+        r.host.context.now = Timestamp(nanoseconds: t0 + 100_000_000)
+        r.host.onTimer(now: Timestamp(nanoseconds: t0 + 100_000_000), books: r.books)
+        #expect(r.intents == [requote(.sell, oid(2), to: 1_001_200, 100, newID: oid(4))])
+        r.ack(oid(4))
+        // The bucket is empty; the book goes back and quoting is switched off: both cancels go.
+        p.quoting = false
+        try r.channel.publish(p)
+        r.delete(ref)
+        #expect(r.intents.map(\.kind) == [.cancel, .cancel])
+        #expect(r.counters.replaces == 2 && r.counters.newQuotes == 2 && r.counters.cancels == 2)
+    }
+
+    /// Without `orderRate` (the default) every requote goes at once, however many in an instant.
+    @Test func anUnpacedMakerNeverHoldsBackARequote() throws {
+        var r = try rig(base)
+        r.ack(oid(1))
+        r.ack(oid(2))
+        for _ in 0..<25 {
+            let ref = r.add(.buy, 100, 1_000_800)
+            #expect(r.intents.count == 2)
+            for i in r.intents { r.ack(i.newOrderID) }
+            r.delete(ref)
+            #expect(r.intents.count == 2)
+            for i in r.intents { r.ack(i.newOrderID) }
+        }
+        #expect(r.counters.replaces == 100)
+        #expect(r.counters.limitedByRate == 0)
+        #expect(r.host.context.timerDeadline == nil)
+    }
+
     @Test func parametersPublishedMidRunTakeEffectAtTheNextEvent() throws {
         var r = try rig(base)
         r.ack(oid(1))

@@ -414,7 +414,7 @@ struct ConfigurationParser {
 
     static let marketMakerKeys = ["quoting", "fair_price", "half_spread", "inventory_skew", "quote_size", "requote_threshold",
                                   "max_position", "max_working_orders", "widen_at_vpin", "toxic_widening", "pull_at_vpin",
-                                  "tick_size", "vpin_bucket_volume", "vpin_bucket_count"]
+                                  "tick_size", "vpin_bucket_volume", "vpin_bucket_count", "order_rate"]
     static let arbitrageKeys = ["enabled", "edge", "max_clip", "flatten_imbalance", "flatten_slippage",
                                 "refusal_backoff_us", "max_refusal_backoff_us"]
 
@@ -499,6 +499,7 @@ struct ConfigurationParser {
         let widen = p.integer("widen_at_vpin", 0...1_000_000, allowed: "parts per million 0...1000000 (0: off)") ?? 0
         let toxic = p.price("toxic_widening", 0...limit) ?? .zero
         let pull = p.integer("pull_at_vpin", 0...1_000_000, allowed: "parts per million 0...1000000 (0: off)") ?? 0
+        let orderRate = rate(p, "order_rate") ?? .unlimited
         let tickSize = p.price("tick_size", 1...limit) ?? instrument?.tick
         let bucketVolume = p.integer("vpin_bucket_volume", 1...Self.quantityLimit) ?? 10_000
         let bucketCount = p.integer("vpin_bucket_count", 1...(1 << 20)) ?? 50
@@ -519,7 +520,8 @@ struct ConfigurationParser {
         let parameters = MarketMakerParameters(
             quoting: quoting, fairPrice: fair == .mid ? .mid : .microprice, halfSpread: halfSpread, inventorySkew: skew,
             quoteSize: Quantity(UInt64(quoteSize)), requoteThreshold: requote, maxPosition: Quantity(UInt64(maxPosition)),
-            maxWorkingOrders: UInt32(maxWorking), widenAtVPIN: UInt32(widen), toxicWidening: toxic, pullAtVPIN: UInt32(pull))
+            maxWorkingOrders: UInt32(maxWorking), widenAtVPIN: UInt32(widen), toxicWidening: toxic, pullAtVPIN: UInt32(pull),
+            orderRate: orderRate)
         do throws(ParameterError) {
             try configuration.validate()
             try parameters.validate()

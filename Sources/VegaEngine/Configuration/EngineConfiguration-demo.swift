@@ -42,7 +42,8 @@ extension EngineConfiguration {
             MarketMakerParameters(
                 quoting: true, fairPrice: .microprice, halfSpread: Price4(rawValue: 200), inventorySkew: Price4(rawValue: 1),
                 quoteSize: Quantity(100), requoteThreshold: Price4(rawValue: 100), maxPosition: Quantity(1_000),
-                maxWorkingOrders: 4, widenAtVPIN: 600_000, toxicWidening: Price4(rawValue: 200), pullAtVPIN: 850_000)
+                maxWorkingOrders: 4, widenAtVPIN: 600_000, toxicWidening: Price4(rawValue: 200), pullAtVPIN: 850_000,
+                orderRate: RateLimit(perSecond: 300, burst: 30))
         }
         let strategies = [
             StrategyConfiguration(

@@ -283,9 +283,12 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     mutating func deliver(_ event: StrategyEvent, slot: Int) {
         counters.strategyCalls &+= 1
         let view = books.view
+        let time = Timestamp<Monotonic>(nanoseconds: now)
         if slot < makerCount {
+            makers[slot].context.now = time
             makers[slot].handle(event, books: view)
         } else {
+            arbs[slot &- makerCount].context.now = time
             arbs[slot &- makerCount].handle(event, books: view)
         }
         collect(slot: slot)

@@ -93,6 +93,7 @@ venue = "NASDAQ"
   widen_at_vpin = 600000
   toxic_widening = 0.02
   pull_at_vpin = 850000
+  order_rate = { per_second = 300, burst = 30 }
   vpin_bucket_volume = 10000
   vpin_bucket_count = 50
 
@@ -115,6 +116,7 @@ venue = "NASDAQ"
   widen_at_vpin = 600000
   toxic_widening = 0.02
   pull_at_vpin = 850000
+  order_rate = { per_second = 300, burst = 30 }
 
 [[strategies]]
 name = "arb-aapl"

@@ -25,6 +25,10 @@ public struct StrategyContext: ~Copyable {
     /// order as a self-match. The lane sets it when it hosts the strategy; ``OwnOrdersView/empty``
     /// (nothing ever crosses) until then.
     public var ownOrders: OwnOrdersView
+    /// Lane monotonic time of the event being handled: the lane sets it before every call, so a
+    /// strategy can pace itself (book and trade events carry only their feed's times). Replays
+    /// see the same times. 0 until a host sets it (a test driving a strategy sets it itself).
+    public var now: Timestamp<Monotonic>
 
     /// The strategy's open orders and positions.
     @inlinable public var state: StrategyState {
@@ -43,6 +47,7 @@ public struct StrategyContext: ~Copyable {
         _nextOrderNumber = 1
         _timerDeadline = 0
         ownOrders = .empty
+        now = Timestamp(nanoseconds: 0)
     }
 
     /// When the strategy wants its next ``Strategy/onTimer(now:books:context:)`` (lane

@@ -26,6 +26,13 @@ import VegaTrading
 /// a quote is never duplicated (a side's next order is sent only once the previous one is known
 /// gone), and no order is orphaned (every order is the side's order until it is gone).
 ///
+/// ## Pace
+/// New quotes and replaces take a token from the maker's own bucket (`orderRate`, on the lane's
+/// clock ``StrategyContext/now``). With none left the side keeps its current order (or stays
+/// empty), the hold-back is counted (``MarketMakerCounters/limitedByRate``) and a timer is set
+/// for when the next token accrues, which requotes to whatever is wanted then. Cancels are never
+/// held back: pulling a quote is how the maker protects itself.
+///
 /// Lane calls only: no allocation, no lock. A book event costs a top-of-book read, the quote
 /// arithmetic and a scan of the strategy's few open orders.
 public struct MarketMaker: Strategy, ~Copyable {
@@ -38,6 +45,8 @@ public struct MarketMaker: Strategy, ~Copyable {
     @usableFromInline var bidSlot: QuoteSlot
     @usableFromInline var askSlot: QuoteSlot
     @usableFromInline var _counters: MarketMakerCounters
+    /// The `orderRate` bucket (full at start).
+    @usableFromInline var orderBucket: TokenBucket
 
     /// The parameters in force.
     @inlinable public var parameters: MarketMakerParameters { _parameters }
@@ -56,6 +65,7 @@ public struct MarketMaker: Strategy, ~Copyable {
         bidSlot = QuoteSlot(orderID: OrderID(0))
         askSlot = QuoteSlot(orderID: OrderID(0))
         _counters = MarketMakerCounters()
+        orderBucket = TokenBucket(limit: parameters.orderRate, now: 0)
     }
 
     @inlinable
@@ -187,11 +197,13 @@ public struct MarketMaker: Strategy, ~Copyable {
                 _counters.limitedByWorkingOrders &+= 1
                 return slot
             }
+            guard orderToken(context: &context) else { return slot }
             if let id = context.submitNew(instrument: configuration.instrument, venue: configuration.venue, side: side,
                                           price: wanted.price, quantity: wanted.quantity, timeInForce: .day,
                                           postOnly: true) {
                 slot = QuoteSlot(orderID: id)
                 _counters.newQuotes &+= 1
+                orderBucket.take(p.orderRate)
             }
             return slot
         }
@@ -204,14 +216,33 @@ public struct MarketMaker: Strategy, ~Copyable {
         }
         let moved = (wanted.price.rawValue &- current.price.rawValue).magnitude
         if moved > UInt64(p.requoteThreshold.rawValue) || wanted.quantity.rawValue != current.quantity.rawValue {
+            guard orderToken(context: &context) else { return slot }
             if let newID = context.submitReplace(current.orderID, price: wanted.price, quantity: wanted.quantity) {
                 slot.replacementID = newID
                 _counters.replaces &+= 1
+                orderBucket.take(p.orderRate)
             }
         } else if moved != 0 {
             _counters.requotesSuppressed &+= 1
         }
         return slot
+    }
+}
+
+extension MarketMaker {
+    /// Whether `orderRate` has a token now (refilling first; takes none). If not, counts the
+    /// hold-back and asks for a timer when the next token will have accrued.
+    @inlinable
+    mutating func orderToken(context: inout StrategyContext) -> Bool {
+        let limit = _parameters.orderRate
+        let now = context.now.nanoseconds
+        if orderBucket.available(limit, now: now) { return true }
+        _counters.limitedByRate &+= 1
+        // One token is 10^9 token-ns and accrues at perSecond per ns: a 1 ns floor, and no
+        // division by zero (a validated limited rate has perSecond ≥ 1).
+        let wait = Swift.max(1_000_000_000 / UInt64(Swift.max(limit.perSecond, 1)), 1)
+        context.scheduleTimer(at: Timestamp(nanoseconds: now &+ wait))
+        return false
     }
 }
 
@@ -249,6 +280,8 @@ public struct MarketMakerCounters: Sendable, Equatable, BitwiseCopyable {
     public var requotesSuppressed: UInt64 = 0
     /// New quotes not sent because `maxWorkingOrders` orders were open.
     public var limitedByWorkingOrders: UInt64 = 0
+    /// New quotes and replaces held back because `orderRate` had no token (sent later, on a timer).
+    public var limitedByRate: UInt64 = 0
     public var fills: UInt64 = 0
     public var rejects: UInt64 = 0
     public var parameterChanges: UInt64 = 0

@@ -1,4 +1,5 @@
 import VegaCore
+import VegaTrading
 
 /// A market maker's run-time parameters (see ``MarketMaker`` for how each is used).
 ///
@@ -39,12 +40,18 @@ public struct MarketMakerParameters: StrategyParameters {
     public var toxicWidening: Price4
     /// VPIN (parts per million) at or above which all quotes are pulled; 0 disables.
     public var pullAtVPIN: UInt32
+    /// The strategy's own pace for new quotes and replaces (cancels are never held back): a
+    /// token bucket on the lane's clock. Set it below the account's risk `orderRate`, which the
+    /// other strategies of the account share, so the maker paces itself instead of having
+    /// requotes refused. A quote held back is sent when a token accrues (a timer). Default:
+    /// ``VegaTrading/RateLimit/unlimited``.
+    public var orderRate: RateLimit
 
     @inlinable
     public init(quoting: Bool = true, fairPrice: FairPrice = .mid, halfSpread: Price4, inventorySkew: Price4 = .zero,
                 quoteSize: Quantity, requoteThreshold: Price4 = .zero, maxPosition: Quantity,
                 maxWorkingOrders: UInt32 = 2, widenAtVPIN: UInt32 = 0, toxicWidening: Price4 = .zero,
-                pullAtVPIN: UInt32 = 0) {
+                pullAtVPIN: UInt32 = 0, orderRate: RateLimit = .unlimited) {
         self.quoting = quoting
         self.fairPrice = fairPrice
         self.halfSpread = halfSpread
@@ -56,6 +63,7 @@ public struct MarketMakerParameters: StrategyParameters {
         self.widenAtVPIN = widenAtVPIN
         self.toxicWidening = toxicWidening
         self.pullAtVPIN = pullAtVPIN
+        self.orderRate = orderRate
     }
 
     public func validate() throws(ParameterError) {
@@ -84,6 +92,9 @@ public struct MarketMakerParameters: StrategyParameters {
         if pullAtVPIN > 1_000_000 { throw fail("pullAtVPIN", pullAtVPIN, "0...1000000 ppm") }
         if toxicWidening.rawValue < 0 || toxicWidening.rawValue > priceLimit {
             throw fail("toxicWidening", toxicWidening.rawValue, "0...\(priceLimit) (Price4 raw)")
+        }
+        if orderRate != .unlimited && (orderRate.perSecond < 1 || orderRate.burst < 1) {
+            throw fail("orderRate", "\(orderRate.perSecond)/s burst \(orderRate.burst)", "perSecond ≥ 1 and burst ≥ 1, or unlimited")
         }
         if widenAtVPIN != 0 && pullAtVPIN != 0 && pullAtVPIN < widenAtVPIN {
             throw fail("pullAtVPIN", pullAtVPIN, "at least widenAtVPIN (\(widenAtVPIN)) when both are set")

@@ -295,6 +295,14 @@ struct ConfigurationErrorTests {
         #expect(fix?.venues[0].orderEntry.heartbeatSeconds == 30)
     }
 
+    @Test func aMarketMakersOrderRateIsCheckedLikeTheRiskRates() {
+        let zero = only(S.replacing("max_position = 1000", with: "max_position = 1000\n  order_rate = { per_second = 0, burst = 5 }"))
+        #expect(zero?.keyPath == "strategies[0].parameters.order_rate.per_second")
+        let word = only(S.replacing("max_position = 1000", with: "max_position = 1000\n  order_rate = \"fast\""))
+        #expect(word?.keyPath == "strategies[0].parameters.order_rate")
+        #expect(word?.allowed == "{ per_second = 1...1000000000, burst = 1...1000000 }, or \"none\" for no limit")
+    }
+
     @Test func strategyValidateIsTheBackstopForCrossFieldRules() {
         // Each value is in its own range; MarketMakerParameters.validate() refuses the pair.
         let e = only(S.replacing("max_position = 1000", with: "max_position = 100\n  widen_at_vpin = 500\n  pull_at_vpin = 400"))

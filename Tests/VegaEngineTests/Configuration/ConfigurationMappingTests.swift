@@ -28,6 +28,7 @@ struct ConfigurationMappingTests {
               tick_size = 0.01
               vpin_bucket_volume = 20000
               vpin_bucket_count = 40
+              order_rate = { per_second = 300, burst = 30 }
 
             [[strategies]]
             name = "arb"
@@ -127,6 +128,10 @@ struct ConfigurationMappingTests {
         Case("tick_size = 0.01", "tick_size = 0.05") { mm($0).0.tickSize == Price4(rawValue: 500) },
         Case("vpin_bucket_volume = 20000", "vpin_bucket_volume = 25000") { mm($0).0.vpinBucketVolume == 25_000 },
         Case("vpin_bucket_count = 40", "vpin_bucket_count = 45") { mm($0).0.vpinBucketCount == 45 },
+        Case("order_rate = { per_second = 300, burst = 30 }", "order_rate = { per_second = 50, burst = 5 }") {
+            mm($0).1.orderRate == RateLimit(perSecond: 50, burst: 5)
+        },
+        Case("order_rate = { per_second = 300, burst = 30 }", "order_rate = \"none\"") { mm($0).1.orderRate == .unlimited },
         Case("venue = \"NASDAQ\"", "venue = \"NYSE\"") { mm($0).0.venue == VenueID(1) && mm($0).0.locate == 2 },
         // CrossVenueArbitrageParameters and CrossVenueArbitrageConfiguration
         Case("enabled = true", "enabled = false") { arb($0).1.enabled == false },
