@@ -393,11 +393,12 @@ public final class EngineRun: @unchecked Sendable {
             if n > 0 { s.omsRejects.append(("\(r)", n)) }
         }
         let symbols = Dictionary(uniqueKeysWithValues: setup.instruments.map { ($0.id, $0.symbol.description) })
-        for m in setup.marketMakers {
+        for (n, m) in setup.marketMakers.enumerated() {
             let p = lane.core.trading.positions.position(strategy: m.strategy, instrument: m.instrument)
             s.strategies.append(StrategySnapshot(id: m.strategy, kind: "market maker", instrument: m.instrument,
                                                  symbol: symbols[m.instrument] ?? "?", position: p.quantity,
-                                                 totals: lane.core.trading.positions.totals(strategy: m.strategy)))
+                                                 totals: lane.core.trading.positions.totals(strategy: m.strategy),
+                                                 marketMaker: lane.core.withMarketMaker(n) { $0.strategy.counters }))
         }
         for (n, a) in setup.arbitrages.enumerated() {
             let p = lane.core.trading.positions.position(strategy: a.strategy, instrument: a.instrument)

@@ -16,6 +16,8 @@ public struct StrategySnapshot: Sendable {
     /// An arbitrage's cycle counters (fired, completed, imbalances, skips, refusals); `nil` for
     /// other kinds.
     public var arbitrage: ArbitrageCounters? = nil
+    /// A market maker's counters (quotes, replaces, cancels, hold-backs); `nil` for other kinds.
+    public var marketMaker: MarketMakerCounters? = nil
 }
 
 /// What a lane reports when asked (about once a second) and when it stops.
