@@ -149,7 +149,7 @@ enum EngineCommandSupport {
                 let t = st.totals
                 print("  \(st.kind) #\(st.id.rawValue) \(st.symbol): position \(st.position), realized \(formatDollars(t.realized)), unrealized \(formatDollars(t.unrealized)), fees \(formatDollars(t.fees)), net \(formatDollars(t.netPnL))")
                 if let m = st.marketMaker {
-                    print("    quotes \(m.newQuotes) new, \(m.replaces) replaced, \(m.cancels) cancelled; held back: \(m.limitedByRate) by its order_rate, \(m.limitedByWorkingOrders) by max_working_orders; \(m.requotesSuppressed) moves within requote_threshold; rejects \(m.rejects)")
+                    print("    quotes \(m.newQuotes) new, \(m.replaces) replaced, \(m.cancels) cancelled; held back: \(m.limitedByRate) by its order_rate, \(m.heldBackSelfMatch) as crossing our own orders, \(m.limitedByWorkingOrders) by max_working_orders; \(m.requotesSuppressed) moves within requote_threshold; rejects \(m.rejects)")
                 }
                 if let a = st.arbitrage {
                     print("    cycles \(a.fired) fired, \(a.completed) ended flat, \(a.legImbalances) imbalanced (\(a.flattenOrders) flattening orders); not taken: \(a.skippedSelfMatch) against our own order, \(a.skippedNoRoom) no room; orders refused \(a.rejects), back-offs \(a.backoffs)")

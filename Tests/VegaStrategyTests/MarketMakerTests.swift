@@ -252,6 +252,28 @@ import VegaTrading
         #expect(r.counters.replaces == 2 && r.counters.newQuotes == 2 && r.counters.cancels == 2)
     }
 
+    /// A quote that would trade against one of the lane's own orders at the venue (here another
+    /// strategy's buy in flight at the best ask) is not sent: risk would refuse it as a
+    /// self-match. The other side quotes; the held side goes once our order is gone.
+    @Test func aQuoteThatWouldCrossOurOwnOrderWaitsUntilItIsGone() throws {
+        var oms = arbLaneOMS()
+        let ours = OrderIntent(kind: .new, side: .buy, timeInForce: .immediateOrCancel, venue: mmVenue, account: mmAccount,
+                               strategy: StrategyID(2), instrument: mmInstrument, price: px(1_000_800), quantity: qty(100),
+                               orderID: OrderID(2 << 48 | 1))
+        _ = oms.register(ours, now: 1)
+        var r = try MarketMakerRig(base)
+        r.host.context.ownOrders = oms.ownOrders
+        r.add(.buy, 500, 1_000_000)
+        r.add(.sell, 300, 1_001_000)
+        // The ask would be 100.08: at our buy's price, so only the bid goes.
+        #expect(r.intents == [quote(.buy, 1_000_200, 100, oid(1))])
+        #expect(r.counters.heldBackSelfMatch == 1)
+        r.host.context.ownOrders = .empty
+        r.bookEvent()
+        #expect(r.intents == [quote(.sell, 1_000_800, 100, oid(2))])
+        #expect(r.counters.heldBackSelfMatch == 1)
+    }
+
     /// Without `orderRate` (the default) every requote goes at once, however many in an instant.
     @Test func anUnpacedMakerNeverHoldsBackARequote() throws {
         var r = try rig(base)

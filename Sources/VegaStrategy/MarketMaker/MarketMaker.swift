@@ -33,6 +33,12 @@ import VegaTrading
 /// for when the next token accrues, which requotes to whatever is wanted then. Cancels are never
 /// held back: pulling a quote is how the maker protects itself.
 ///
+/// ## Our own orders
+/// A quote whose price would trade against one of the lane's own resting orders at the venue
+/// (an arbitrage's leg, a client's order) is not sent (``MarketMakerCounters/heldBackSelfMatch``):
+/// risk would refuse it as a self-match. The check is risk's own
+/// (``StrategyContext/ownOrders``).
+///
 /// Lane calls only: no allocation, no lock. A book event costs a top-of-book read, the quote
 /// arithmetic and a scan of the strategy's few open orders.
 public struct MarketMaker: Strategy, ~Copyable {
@@ -197,6 +203,7 @@ public struct MarketMaker: Strategy, ~Copyable {
                 _counters.limitedByWorkingOrders &+= 1
                 return slot
             }
+            guard !crossesOurOwn(side: side, price: wanted.price, excluding: OrderID(0), context: context) else { return slot }
             guard orderToken(context: &context) else { return slot }
             if let id = context.submitNew(instrument: configuration.instrument, venue: configuration.venue, side: side,
                                           price: wanted.price, quantity: wanted.quantity, timeInForce: .day,
@@ -216,6 +223,9 @@ public struct MarketMaker: Strategy, ~Copyable {
         }
         let moved = (wanted.price.rawValue &- current.price.rawValue).magnitude
         if moved > UInt64(p.requoteThreshold.rawValue) || wanted.quantity.rawValue != current.quantity.rawValue {
+            guard !crossesOurOwn(side: side, price: wanted.price, excluding: current.orderID, context: context) else {
+                return slot
+            }
             guard orderToken(context: &context) else { return slot }
             if let newID = context.submitReplace(current.orderID, price: wanted.price, quantity: wanted.quantity) {
                 slot.replacementID = newID
@@ -230,6 +240,19 @@ public struct MarketMaker: Strategy, ~Copyable {
 }
 
 extension MarketMaker {
+    /// Whether a quote at `price` would trade against one of the lane's own resting orders at the
+    /// maker's venue (another strategy's, or a client's): risk would refuse it as a self-match.
+    /// Counted; the side keeps its current order (or stays empty) until the price is clear.
+    @inlinable
+    mutating func crossesOurOwn(side: Side, price: Price4, excluding: OrderID, context: borrowing StrategyContext) -> Bool {
+        // `case .some`, not `!= nil`: the latter calls OrderID's `==`, opaque across modules.
+        guard case .some = context.ownOrders.firstSelfMatch(instrument: configuration.instrument, venue: configuration.venue,
+                                                             side: side, price: price, excluding: excluding)
+        else { return false }
+        _counters.heldBackSelfMatch &+= 1
+        return true
+    }
+
     /// Whether `orderRate` has a token now (refilling first; takes none). If not, counts the
     /// hold-back and asks for a timer when the next token will have accrued.
     @inlinable
@@ -282,6 +305,9 @@ public struct MarketMakerCounters: Sendable, Equatable, BitwiseCopyable {
     public var limitedByWorkingOrders: UInt64 = 0
     /// New quotes and replaces held back because `orderRate` had no token (sent later, on a timer).
     public var limitedByRate: UInt64 = 0
+    /// New quotes and replaces not sent because their price would trade against one of the lane's
+    /// own resting orders at the venue (risk would refuse them as self-matches).
+    public var heldBackSelfMatch: UInt64 = 0
     public var fills: UInt64 = 0
     public var rejects: UInt64 = 0
     public var parameterChanges: UInt64 = 0
