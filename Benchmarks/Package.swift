@@ -101,10 +101,24 @@ let package = Package(
                 .product(name: "VegaTrading", package: "Vega"),
                 .product(name: "VegaStrategy", package: "Vega"),
                 .product(name: "VegaEngine", package: "Vega"),
-                "CITCHFraming", "MarketDataBenchSupport",
+                "CITCHFraming", "MarketDataBenchSupport", "LaneBenchSupport",
             ],
             path: "Benchmarks/LaneBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]),
+        // The lane benchmarks' fixture, shared with `lane-profile` (callgrind/perf of the same ticks).
+        .target(
+            name: "LaneBenchSupport",
+            dependencies: [
+                .product(name: "VegaCore", package: "Vega"), .product(name: "VegaHardware", package: "Vega"),
+                .product(name: "VegaMarketData", package: "Vega"), .product(name: "VegaOrderEntry", package: "Vega"),
+                .product(name: "VegaTrading", package: "Vega"), .product(name: "VegaStrategy", package: "Vega"),
+                .product(name: "VegaEngine", package: "Vega"), "CITCHFraming",
+            ],
+            path: "Sources/LaneBenchSupport"),
+        .executableTarget(
+            name: "lane-profile",
+            dependencies: ["LaneBenchSupport", "MarketDataBenchSupport"],
+            path: "Sources/lane-profile"),
         // The risk check's scenario and measured loop, shared by TradingBenchmarks and
         // `risk-profile` (one check loop for callgrind/perf: `risk-profile [checks]`).
         .target(
