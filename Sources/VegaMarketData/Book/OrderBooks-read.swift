@@ -7,7 +7,9 @@ import VegaHardware
 
 extension OrderBooks: BookView where Output: ~Copyable {
     /// Best bid and offer; zeros for an empty side or an unknown instrument. Two loads per side.
-    @inlinable
+    /// Always inlined: called out of line through a view into the lane's books (a strategy's
+    /// requote), the 456-byte books value was copied for each call.
+    @inlinable @inline(__always)
     public func topOfBook(locate: UInt16) -> TopOfBook {
         guard let slot = slot(of: locate) else { return TopOfBook(bid: .empty, ask: .empty) }
         return TopOfBook(bid: bookLevel(slot: slot, side: .buy, depth: 0) ?? .empty,

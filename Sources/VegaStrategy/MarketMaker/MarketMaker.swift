@@ -134,16 +134,33 @@ public struct MarketMaker: Strategy, ~Copyable {
     /// position `position`. Pure: no state changes.
     @inlinable
     public func desiredQuotes(top: TopOfBook, position: Int64) -> (bid: Quote?, ask: Quote?) {
+        let v = vpinVerdicts
+        return Self.quotes(top: top, position: position, parameters: _parameters, tick: configuration.tickSize.rawValue,
+                           pull: v.pull, widen: v.widen)
+    }
+
+    /// Whether VPIN is at `pullAtVPIN` and at `widenAtVPIN` (each `false` when unset).
+    @inlinable @inline(__always)
+    var vpinVerdicts: (pull: Bool, widen: Bool) {
         let p = _parameters
+        return (p.pullAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.pullAtVPIN),
+                p.widenAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.widenAtVPIN))
+    }
+
+    /// ``desiredQuotes(top:position:)`` given the VPIN verdicts (`pull`: VPIN ≥ `pullAtVPIN`,
+    /// `widen`: VPIN ≥ `widenAtVPIN`, each only when set). Static: an instance method called
+    /// from `requote` copied the whole strategy (328 bytes) for every call.
+    @inlinable
+    static func quotes(top: TopOfBook, position: Int64, parameters p: MarketMakerParameters, tick tickRaw: Int64,
+                       pull: Bool, widen: Bool) -> (bid: Quote?, ask: Quote?) {
         guard p.quoting, top.bid.orders != 0, top.ask.orders != 0, top.bid.shares != 0, top.ask.shares != 0,
               top.bid.price < top.ask.price
         else { return (nil, nil) }
-        if p.pullAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.pullAtVPIN) { return (nil, nil) }
+        if pull { return (nil, nil) }
         var half = p.halfSpread.rawValue
-        if p.widenAtVPIN != 0 && vpin.isAtLeast(partsPerMillion: p.widenAtVPIN) {
+        if widen {
             half &+= p.toxicWidening.rawValue  // both ≤ 2^40 (validated)
         }
-        let tickRaw = configuration.tickSize.rawValue
         let bidPx = top.bid.price.rawValue, askPx = top.ask.price.rawValue
         let micro = p.fairPrice == .microprice
         var bid: Int64, ask: Int64
@@ -176,7 +193,9 @@ public struct MarketMaker: Strategy, ~Copyable {
     mutating func requote<Books: BookView & ~Copyable>(books: borrowing Books, context: inout StrategyContext) {
         let top = books.topOfBook(locate: configuration.locate)
         let position = context.state.position(configuration.instrument).net
-        let wanted = desiredQuotes(top: top, position: position)
+        let v = vpinVerdicts
+        let wanted = Self.quotes(top: top, position: position, parameters: _parameters, tick: configuration.tickSize.rawValue,
+                                 pull: v.pull, widen: v.widen)
         bidSlot = reconcile(side: .buy, slot: bidSlot, wanted: wanted.bid, context: &context)
         askSlot = reconcile(side: .sell, slot: askSlot, wanted: wanted.ask, context: &context)
     }
@@ -203,7 +222,9 @@ public struct MarketMaker: Strategy, ~Copyable {
                 _counters.limitedByWorkingOrders &+= 1
                 return slot
             }
-            guard !crossesOurOwn(side: side, price: wanted.price, excluding: OrderID(0), context: context) else { return slot }
+            guard !crossesOurOwn(side: side, price: wanted.price, excluding: OrderID(0), ownOrders: context.ownOrders) else {
+                return slot
+            }
             guard orderToken(context: &context) else { return slot }
             if let id = context.submitNew(instrument: configuration.instrument, venue: configuration.venue, side: side,
                                           price: wanted.price, quantity: wanted.quantity, timeInForce: .day,
@@ -223,7 +244,7 @@ public struct MarketMaker: Strategy, ~Copyable {
         }
         let moved = (wanted.price.rawValue &- current.price.rawValue).magnitude
         if moved > UInt64(p.requoteThreshold.rawValue) || wanted.quantity.rawValue != current.quantity.rawValue {
-            guard !crossesOurOwn(side: side, price: wanted.price, excluding: current.orderID, context: context) else {
+            guard !crossesOurOwn(side: side, price: wanted.price, excluding: current.orderID, ownOrders: context.ownOrders) else {
                 return slot
             }
             guard orderToken(context: &context) else { return slot }
@@ -243,10 +264,11 @@ extension MarketMaker {
     /// Whether a quote at `price` would trade against one of the lane's own resting orders at the
     /// maker's venue (another strategy's, or a client's): risk would refuse it as a self-match.
     /// Counted; the side keeps its current order (or stays empty) until the price is clear.
-    @inlinable
-    mutating func crossesOurOwn(side: Side, price: Price4, excluding: OrderID, context: borrowing StrategyContext) -> Bool {
+    /// Takes the view, not the context: a borrowed context was copied (176 bytes) for the call.
+    @inlinable @inline(__always)
+    mutating func crossesOurOwn(side: Side, price: Price4, excluding: OrderID, ownOrders: OwnOrdersView) -> Bool {
         // `case .some`, not `!= nil`: the latter calls OrderID's `==`, opaque across modules.
-        guard case .some = context.ownOrders.firstSelfMatch(instrument: configuration.instrument, venue: configuration.venue,
+        guard case .some = ownOrders.firstSelfMatch(instrument: configuration.instrument, venue: configuration.venue,
                                                              side: side, price: price, excluding: excluding)
         else { return false }
         _counters.heldBackSelfMatch &+= 1
@@ -255,7 +277,7 @@ extension MarketMaker {
 
     /// Whether `orderRate` has a token now (refilling first; takes none). If not, counts the
     /// hold-back and asks for a timer when the next token will have accrued.
-    @inlinable
+    @inlinable @inline(__always)
     mutating func orderToken(context: inout StrategyContext) -> Bool {
         let limit = _parameters.orderRate
         let now = context.now.nanoseconds

@@ -141,7 +141,9 @@ extension OrderManager {
     @inlinable public var openOrderCount: Int { capacity.openOrders - freeCount }
 
     /// The live order `id` (also found by a pending replacement's new ID), or `nil`.
-    @inlinable
+    /// Always inlined: called out of line from a mutating context, the whole 520-byte manager
+    /// was copied for the call (objdump: a `memcpy` per call on the lane).
+    @inlinable @inline(__always)
     public func order(_ id: OrderID) -> ManagedOrder? {
         guard let slot = index.get(id.rawValue) else { return nil }
         return orders[Int(slot)]
@@ -529,7 +531,8 @@ extension OrderManager {
     }
 
     /// A linked order's price changed from `old` (a replace acknowledged): keeps its side's best exact.
-    @inlinable
+    /// Always inlined (see ``order(_:)``: an out-of-line call copied the manager).
+    @inlinable @inline(__always)
     func repriced(slot: Int32, from old: Int64) {
         let o = orders[Int(slot)]
         let sell = o.side == .sell
@@ -543,8 +546,17 @@ extension OrderManager {
     }
 
     /// Sets list `h`'s best price from its orders. O(orders on the list).
-    @inlinable
+    @inlinable @inline(__always)
     func recomputeBest(_ h: Int) {
+        Self.recomputeBest(h, heads: heads, next: next, orders: orders, ownBest: ownBest)
+    }
+
+    /// ``recomputeBest(_:)`` on the tables themselves. Static, so a caller that inlines it has no
+    /// reason to copy the manager (a call of the method from an inlined mutating path copied all
+    /// 520 bytes on every replace, though the walk itself runs rarely).
+    @inlinable @inline(never)
+    static func recomputeBest(_ h: Int, heads: UnsafeMutablePointer<Int32>, next: UnsafeMutablePointer<Int32>,
+                              orders: UnsafeMutablePointer<ManagedOrder>, ownBest: UnsafeMutablePointer<Int64>) {
         let sell = h & 1 == 1
         var best = sell ? Self.noSell : Self.noBuy
         var s = heads[h]
