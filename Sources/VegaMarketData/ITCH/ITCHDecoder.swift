@@ -24,8 +24,9 @@ public enum ITCHDecoded: BitwiseCopyable {
 /// length, timestamp and field checks that a valid feed always passes (so every branch is
 /// predicted), no switch. Refusals
 /// and 'C'/'H'/'V' take the per-type switch (`validate`), which alone decides reasons.
-/// Measured (Benchmarks/README.md, 20 M generated messages, loaded 2-core VM): 9–10.6 ns per
-/// message against 5.9 ns for a C loop that only walks the framing.
+/// Measured (Benchmarks/README.md, "Third round": 20 M generated messages, shared 2-core VM,
+/// package-benchmark): 6.6–7.7 ns per message against 5.7–5.8 ns for a C loop that only walks
+/// the framing; 10.5 vs 6.7 ns in a run with a busy neighbour.
 @frozen
 public struct ITCHDecoder: Sendable {
     /// Per-type and per-reason counts since creation.
