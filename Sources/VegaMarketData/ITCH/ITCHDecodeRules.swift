@@ -1,8 +1,8 @@
 import VegaCore
 
 /// The decoder's fast path: per type byte, one 64-bit rule (length, `ITCHMessage` case tag and
-/// the offsets of the fields to check), so a valid message is accepted with one table load,
-/// branch-free compares and one predictable branch, and its `ITCHMessage` is built from the
+/// the offsets of the fields to check), so a valid message is accepted with one table load and
+/// a few compares, each its own always-predicted branch, and its `ITCHMessage` is built from the
 /// tag without a switch. A switch on the type byte is an indirect jump that a mixed feed makes
 /// unpredictable (callgrind: mispredicted on 66% of messages); this path has none.
 ///
@@ -59,25 +59,34 @@ struct ITCHDecodeRules: @unchecked Sendable {  // an immutable table, shared rea
     }
 
     /// The field checks of rule `r` on a message whose length already matched it.
+    ///
+    /// Each check is its own early exit. On a feed the decoder accepts, every one of these
+    /// branches goes the same way whatever the type or the side, so each is predicted and
+    /// resolves on its own; folding them into one flag (`setcc`/`or`, as before) made the one
+    /// branch wait for the slowest chain (frame → rule → field) and cost ~6 more instructions
+    /// (measured: Benchmarks/README.md, "Third round"). The side check stays arithmetic: a
+    /// branch on 'B' versus 'S' would be unpredictable.
     @inlinable @inline(__always)
     func check(_ p: UnsafeRawPointer, _ r: UnsafeRawPointer) -> ITCHMessage? {
-        let sharesAt = Int(r._itchU8(2))
-        let priceAt = Int(r._itchU8(3))
-        let sideAt = Int(r._itchU8(4))
-        let sideMask = UInt32(r.loadUnaligned(fromByteOffset: 5, as: UInt16.self))
-        // The field checks as integer arithmetic, not `&&`/`||`: the compiler turns short-circuit
-        // logic into branches, and a side byte or a type's field set is unpredictable on a feed.
-        var bad: UInt32 = p._itchTimestamp >= ITCHDecoder.nanosecondsPerDay ? 1 : 0
-        bad |= p._itchU32(sharesAt) == 0 ? 1 : 0
+        // Timestamp inside the day: the 48-bit big-endian value at offset 5 is below
+        // 86,400 × 10^9 = 0x4E94_914F_0000 exactly when its top 32 bits (bytes 5…8) are below
+        // 0x4E94_914F, the limit's low 16 bits being 0: one 4-byte load, swap and compare.
+        guard p._itchU32(5) < Self.timestampTop32Limit else { return nil }
+        guard p._itchU32(Int(r._itchU8(2))) != 0 else { return nil }
         // Price(4) in 1…2,000,000,000: price − 1 (wrapping 0 to UInt32.max) ≤ 1,999,999,999.
-        bad |= p._itchU32(priceAt) &- 1 >= UInt32(ITCHDecoder.maximumPrice4) ? 1 : 0
+        guard p._itchU32(Int(r._itchU8(3))) &- 1 < UInt32(ITCHDecoder.maximumPrice4) else { return nil }
         // 'B' or 'S': (side ^ 'B') × (side ^ 'S') is 0 exactly then (< 2^16, no overflow);
         // masked to 0 for types without a side.
-        let side = UInt32(p._itchU8(sideAt))
-        bad |= ((side ^ 0x42) &* (side ^ 0x53)) & sideMask
-        guard bad == 0 else { return nil }
+        let side = UInt32(p._itchU8(Int(r._itchU8(4))))
+        let sideMask = UInt32(r.loadUnaligned(fromByteOffset: 5, as: UInt16.self))
+        guard ((side ^ 0x42) &* (side ^ 0x53)) & sideMask == 0 else { return nil }
         return unsafeBitCast((UInt(bitPattern: p), r._itchU8(1)), to: ITCHMessage.self)
     }
+
+    /// ``ITCHDecoder/nanosecondsPerDay`` >> 16 (its low 16 bits are 0, tested): a timestamp is
+    /// inside the day exactly when its top 32 bits are below this.
+    @inlinable @inline(__always)
+    static var timestampTop32Limit: UInt32 { UInt32(truncatingIfNeeded: ITCHDecoder.nanosecondsPerDay &>> 16) }
 
     /// Built once per process (off the lane: decoders take it in `init`).
     @usableFromInline static let shared = ITCHDecodeRules(table: makeTable())

@@ -21,10 +21,12 @@ public enum ITCHDecoded: BitwiseCopyable {
 /// where the other files' inlinable bodies are invisible.
 ///
 /// Cost: a valid message takes the fast path (``ITCHDecodeRules``): one table load by type byte,
-/// branch-free length, timestamp and field checks, one predictable branch, no switch. Refusals
+/// length, timestamp and field checks that a valid feed always passes (so every branch is
+/// predicted), no switch. Refusals
 /// and 'C'/'H'/'V' take the per-type switch (`validate`), which alone decides reasons.
-/// Measured (Benchmarks/README.md, 20 M generated messages, loaded 2-core VM): 9–10.6 ns per
-/// message against 5.9 ns for a C loop that only walks the framing.
+/// Measured (Benchmarks/README.md, "Third round": 20 M generated messages, shared 2-core VM,
+/// package-benchmark): 6.6–7.7 ns per message against 5.7–5.8 ns for a C loop that only walks
+/// the framing; 10.5 vs 6.7 ns in a run with a busy neighbour.
 @frozen
 public struct ITCHDecoder: Sendable {
     /// Per-type and per-reason counts since creation.
@@ -48,7 +50,7 @@ public struct ITCHDecoder: Sendable {
     /// the framing's). No allocation, no locks; never traps.
     @inlinable @inline(__always)
     public mutating func decode(_ bytes: UnsafeRawBufferPointer) -> ITCHDecoded {
-        // Fast path: one table load, branch-free checks, one predictable branch. Anything it does
+        // Fast path: one table load, checks whose branches a valid feed always predicts. Anything it does
         // not accept (a refusal, or 'C'/'H'/'V' with their extra checks) takes the switch below,
         // which alone decides refusal reasons, so both paths accept and refuse exactly alike.
         if let p = bytes.baseAddress, let m = _rules.accept(p, bytes.count) {

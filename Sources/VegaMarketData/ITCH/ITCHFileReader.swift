@@ -46,6 +46,9 @@ public struct ITCHFileReader: ~Copyable {
     public var offset: Int { _offset }
     @usableFromInline let mapping: UnsafeMutableRawPointer?
     @usableFromInline let mappedLength: Int
+    /// `count − fastPathMargin`: ``decodeNext(_:)`` takes its fast path at offsets below this
+    /// (one compare per message against a field, rather than a subtract and a compare).
+    @usableFromInline let _fastEnd: Int
 
     /// Maps `path` read-only. Throws if it cannot be opened or mapped; an empty file is fine (the
     /// walk ends at once).
@@ -57,7 +60,7 @@ public struct ITCHFileReader: ~Copyable {
         guard fstat(fd, &st) == 0 else { throw ITCHFileError(path: path, operation: "fstat", errno: errno) }
         let size = Int(st.st_size)
         if size == 0 {
-            start = nil; count = 0; _offset = 0; mapping = nil; mappedLength = 0
+            start = nil; count = 0; _offset = 0; mapping = nil; mappedLength = 0; _fastEnd = -Self.fastPathMargin
             return
         }
         guard let m = mmap(nil, size, PROT_READ, MAP_PRIVATE, fd, 0), m != MAP_FAILED else {
@@ -65,6 +68,7 @@ public struct ITCHFileReader: ~Copyable {
         }
         _ = madvise(m, size, MADV_SEQUENTIAL)
         start = UnsafeRawPointer(m); count = size; _offset = 0; mapping = m; mappedLength = size
+        _fastEnd = size &- Self.fastPathMargin
     }
 
     /// Walks `bytes` in place (no copy, no mapping). The caller keeps them alive and unchanged for
@@ -75,6 +79,7 @@ public struct ITCHFileReader: ~Copyable {
         _offset = 0
         mapping = nil
         mappedLength = 0
+        _fastEnd = bytes.count &- Self.fastPathMargin
     }
 
     deinit {
@@ -127,7 +132,7 @@ public struct ITCHFileReader: ~Copyable {
     @inlinable @inline(__always)
     public mutating func decodeNext(_ decoder: inout ITCHDecoder) -> ITCHDecoded? {
         let here = _offset
-        if count &- here > Self.fastPathMargin {
+        if here < _fastEnd {  // count − here > fastPathMargin
             // A margin > 0 implies a non-empty file, so `start` is there.
             let frame = start.unsafelyUnwrapped + here
             let key = frame._itchU32(0) &>> 8  // length (2 bytes) << 8 | type byte
@@ -137,7 +142,9 @@ public struct ITCHFileReader: ~Copyable {
                 return .message(m)
             }
         }
-        let (decoded, following) = Self.decodeFrame(start: start, count: count, at: here, &decoder)
+        // `_fastEnd`, not `count`: the loop then keeps one of the two in a register, not both
+        // (with both, the rules pointer was spilled and reloaded four times per message).
+        let (decoded, following) = Self.decodeFrame(start: start, fastEnd: _fastEnd, at: here, &decoder)
         _offset = following
         return decoded
     }
@@ -145,11 +152,13 @@ public struct ITCHFileReader: ~Copyable {
     /// `decodeNext` off its fast path: `next()`'s framing and the decoder's own checks, on the
     /// frame at `here`; returns the result and the offset after it. Out of line so the fast path
     /// stays small enough to inline into the caller's loop, and static (the reader's fields by
-    /// value) so the reader never has its address taken: its offset stays in a register.
+    /// value) so the reader never has its address taken: its offset stays in a register. Takes
+    /// the file's size as `fastEnd` (`count − fastPathMargin`), the field the fast path reads.
     @inlinable @inline(never)
-    static func decodeFrame(start: UnsafeRawPointer?, count: Int, at here: Int, _ decoder: inout ITCHDecoder)
+    static func decodeFrame(start: UnsafeRawPointer?, fastEnd: Int, at here: Int, _ decoder: inout ITCHDecoder)
         -> (ITCHDecoded?, Int)
     {
+        let count = fastEnd &+ fastPathMargin
         let remaining = count &- here
         if remaining >= 2, let start {
             let length = Int(start._itchU16(here))

@@ -7,6 +7,9 @@ import VegaTestSupport
 // `ITCHHandler.handleNext`, the books' price look-ahead) must change nothing but speed: the same
 // results, the same counters, the same books as the plain `next()` + `decode` / `handle` walk.
 
+/// Nanoseconds in a day: the first timestamp the decoder refuses.
+private let fastPathDayEnd: UInt64 = 86_400 * 1_000_000_000
+
 /// A file of random frames — valid messages of every type, valid ones mutated (lengths off by
 /// one, a wrong type byte, a zero shares field, a bad side), unknown types, zero-length frames
 /// and long junk — in NASDAQ's framing, with an optional cut-off tail.
@@ -27,6 +30,10 @@ private func fastPathRandomFile(_ rng: inout SplitMix64, frames: Int) -> [UInt8]
         case 4: message = (0..<Int(rng.next() % 400)).map { _ in UInt8(truncatingIfNeeded: rng.next()) }  // junk, up to 399 bytes
         case 5 where message.count > 24: message[20] = 0; message[21] = 0; message[22] = 0; message[23] = 0  // zero shares for A/F/P
         case 6 where message.count > 19: message[19] = UInt8(truncatingIfNeeded: rng.next())  // a side byte, maybe bad
+        case 7 where message.count >= 11:  // a timestamp at the day's end (0x4E94_914F_0000 ns), either side of it
+            let ts = [fastPathDayEnd &- 1, fastPathDayEnd, fastPathDayEnd &+ 1, fastPathDayEnd &- 0x1_0000, fastPathDayEnd &+ 0xFFFF,
+                      0xFFFF_FFFF_FFFF][Int(rng.next() % 6)]
+            for i in 0..<6 { message[5 + i] = UInt8(truncatingIfNeeded: ts >> (40 - 8 * UInt64(i))) }
         default: break
         }
         file += [UInt8(message.count >> 8), UInt8(message.count & 0xFF)] + message
@@ -102,6 +109,51 @@ struct ITCHFileFastPathTests {
         if case .rejected(let r) = results[1] { #expect(r == .invalidShares) } else { Issue.record("no shares accepted") }
         if case .rejected(let r) = results[2] { #expect(r == .invalidTimestamp) } else { Issue.record("late time accepted") }
         #expect(decoder.counters.messages(.addOrder) == 20)
+    }
+
+    @Test("the fast path's 32-bit timestamp check refuses exactly what the 48-bit one does, at the day's end")
+    func timestampAtTheDaysEnd() {
+        // The fast path compares the timestamp's top 32 bits with nanosecondsPerDay >> 16, which
+        // is exact only because the limit's low 16 bits are 0.
+        #expect(UInt64(ITCHDecodeRules.timestampTop32Limit) << 16 == ITCHDecoder.nanosecondsPerDay)
+        let stamps: [UInt64] = [0, fastPathDayEnd - 0x1_0001, fastPathDayEnd - 0x1_0000, fastPathDayEnd - 1, fastPathDayEnd,
+                                fastPathDayEnd + 1, fastPathDayEnd + 0xFFFF, fastPathDayEnd + 0x1_0000, 0xFFFF_FFFF_FFFF]
+        let add = encoded { $0.addOrder(ITCHHeader(stockLocate: 1, timestamp: Timestamp(nanoseconds: 5)), reference: 1,
+                                        side: 0x53, shares: 10, stock: Symbol("IBM")!, price: Price4(rawValue: 100)) }
+        let delete = encoded { $0.orderDelete(ITCHHeader(stockLocate: 1, timestamp: Timestamp(nanoseconds: 5)), reference: 1) }
+        var messages: [[UInt8]] = []
+        for ts in stamps {
+            for base in [add, delete] {
+                var m = base
+                for i in 0..<6 { m[5 + i] = UInt8(truncatingIfNeeded: ts >> (40 - 8 * UInt64(i))) }
+                messages.append(m)
+            }
+        }
+        // Padding behind so every message above is far enough from the end for the fast path.
+        let file = fileFramed(messages + [[UInt8]](repeating: delete, count: 20))
+        var decoder = ITCHDecoder()
+        var results: [ITCHDecoded] = []
+        file.withUnsafeBytes { bytes in
+            var reader = ITCHFileReader(unsafeBytes: bytes)
+            #expect(bytes.count - 2 * stamps.count * 38 > ITCHFileReader.fastPathMargin)
+            while let d = reader.decodeNext(&decoder) { results.append(d) }
+        }
+        guard results.count == messages.count + 20 else { Issue.record("\(results.count) results"); return }
+        for (i, m) in messages.enumerated() {
+            let ts = stamps[i / 2]
+            switch results[i] {
+            case .message(let view):
+                #expect(ts < fastPathDayEnd, "timestamp \(ts) accepted")
+                #expect(view.timestamp.nanoseconds == ts)
+            case .rejected(let reason):
+                #expect(ts >= fastPathDayEnd && reason == .invalidTimestamp, "timestamp \(ts): \(reason)")
+            }
+            // And the message path (`decode`: the same checks behind the length compare).
+            var other = ITCHDecoder()
+            let plain = m.withUnsafeBytes { other.decode($0) }
+            if case .message = plain { #expect(ts < fastPathDayEnd) } else { #expect(ts >= fastPathDayEnd) }
+        }
+        #expect(decoder.counters.rejects(.invalidTimestamp) == UInt64(2 * stamps.filter { $0 >= fastPathDayEnd }.count))
     }
 
     @Test("handleNext builds the same books and counters as next() + handle on a generated session")
