@@ -98,7 +98,7 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     @usableFromInline let targetBlock: UnsafeMutableRawPointer
     /// The largest ExecID plus order text that fits the buffer.
     @usableFromInline let templateLimit: Int
-    /// `templateLimit` when both session blocks are at most 48 bytes, else -1 (never short).
+    /// `templateLimit` when both session blocks are at most 32 bytes, else -1 (never short).
     @usableFromInline let shortTemplateLimit: Int
     /// The byte sum of every constant byte of a template report outside the order's runs: the
     /// BeginString block, `35=8`, the session blocks, the `<SOH>tag=` of ExecID, ExecType and
@@ -172,7 +172,7 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         self.senderBlock = constants + begin.count
         self.targetBlock = constants + begin.count + sender.count
         self.templateLimit = capacity - Self.headroom - Self.fixedWorstCase - sender.count - target.count - 64
-        self.shortTemplateLimit = sender.count <= 48 && target.count <= 48 ? templateLimit : -1
+        self.shortTemplateLimit = sender.count <= 32 && target.count <= 32 ? templateLimit : -1
         func sum(_ bytes: [UInt8]) -> UInt64 { bytes.reduce(0) { $0 &+ UInt64($1) } }
         func tag(_ t: (UInt64, Int)) -> UInt64 { (0..<t.1).reduce(0) { $0 &+ (t.0 >> UInt64($1 * 8) & 0xFF) } }
         // The target block's closing SOH is overwritten by the first body field's own.

@@ -35,6 +35,9 @@ public struct FIXExecutionReportOrder: ~Copyable {
     @usableFromInline var textSum: UInt64 = 0, priceSum: UInt64 = 0, orderQtySum: UInt64 = 0
     /// `end3` when every run is at most 48 bytes (the encoder's short layout), else `Int.max / 4`.
     @usableFromInline var shortEnd = 0
+    /// Where runs 1 to 3 start and the four runs' lengths, for the encoder's copies.
+    @usableFromInline var run1: UnsafeRawPointer, run2: UnsafeRawPointer, run3: UnsafeRawPointer
+    @usableFromInline var length0 = 0, length1 = 0, length2 = 0, length3 = 0
 
     /// Over-read room behind the text: runs are copied by whole 16-byte words.
     @inlinable static var padding: Int { 48 }
@@ -48,6 +51,9 @@ public struct FIXExecutionReportOrder: ~Copyable {
         self.storage = .allocate(byteCount: capacity + Self.padding, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + Self.padding)
         self.pairs = FIXText.makeDigitPairs()
+        self.run1 = UnsafeRawPointer(storage)
+        self.run2 = UnsafeRawPointer(storage)
+        self.run3 = UnsafeRawPointer(storage)
     }
 
     deinit {
@@ -71,7 +77,8 @@ public struct FIXExecutionReportOrder: ~Copyable {
         // Tags, SOHs and numbers take at most 20 + 26 + 21 + 5×9 bytes; 140 bounds them.
         let text = account.count &+ clOrdID.count &+ orderID.count &+ symbol.count
         end0 = 0; end1 = 0; end2 = 0; end3 = 0; shortEnd = 0
-        priceCount = 0; orderQtyCount = 0
+        length0 = 0; length1 = 0; length2 = 0; length3 = 0
+        priceCount = 0; orderQtyCount = 0; textSum = 0
         if text > capacity &- 140 { return false }
         var p = storage
         // Each run ends with the `<SOH>tag=` of the per-report field that follows it (AvgPx,
@@ -106,7 +113,11 @@ public struct FIXExecutionReportOrder: ~Copyable {
         if timeInForce != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.timeInForce, timeInForce) }
         FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.transactTime)
         end3 = p - storage
-        shortEnd = end0 <= 48 && end1 &- end0 <= 48 && end2 &- end1 <= 48 && end3 &- end2 <= 48 ? end3 : Int.max / 4
+        run1 = UnsafeRawPointer(storage + end0)
+        run2 = UnsafeRawPointer(storage + end1)
+        run3 = UnsafeRawPointer(storage + end2)
+        length0 = end0; length1 = end1 &- end0; length2 = end2 &- end1; length3 = end3 &- end2
+        shortEnd = length0 <= 48 && length1 <= 48 && length2 <= 48 && length3 <= 48 ? end3 : Int.max / 4
         textSum = UInt64(FIXChecksum.sum(storage, end3))
         orderQtySum = UInt64(FIXChecksum.sum(storage + orderQtyAt, qtyCount))
         if priceCount != 0 { priceSum = UInt64(FIXChecksum.sum(storage + priceAt, priceCount)) }
@@ -165,13 +176,13 @@ extension FIXExecutionReportEncoder {
     public mutating func encode(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
         let execIDCount = v.execID.count
         // One test for room and for the short layout: `shortEnd` is huge when a run exceeds 48
-        // bytes, `shortTemplateLimit` negative when a session block does.
+        // bytes, `shortTemplateLimit` negative when a session block exceeds 32.
         if execIDCount &+ order.shortEnd > shortTemplateLimit { return encodeWide(order, v) }
         return write(order, v, execIDCount, short: true)
     }
 
-    /// ``encode(_:_:)`` when a run or session block is longer than 48 bytes (copied by
-    /// `memmove`), or the report does not fit (nil). Out of line: the inlined path stays short.
+    /// ``encode(_:_:)`` when a run is longer than 48 bytes or a session block longer than 32
+    /// (copied by `memmove` above 48), or the report does not fit (nil). Out of line: the inlined path stays short.
     @inlinable @inline(never)
     mutating func encodeWide(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
         let execIDCount = v.execID.count
@@ -179,8 +190,8 @@ extension FIXExecutionReportEncoder {
         return write(order, v, execIDCount, short: false)
     }
 
-    /// The template report; `short`: every run and session block is at most 48 bytes (each
-    /// copied by three 16-byte words, no length test). Transparent: specialised by `short` at
+    /// The template report; `short`: every run is at most 48 bytes and each session block at
+    /// most 32 (copied by three and two 16-byte words, no length test). Transparent: specialised by `short` at
     /// its two call sites.
     @usableFromInline @_transparent
     mutating func write(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution, _ execIDCount: Int,
@@ -202,18 +213,18 @@ extension FIXExecutionReportEncoder {
         let seq = FIXText.putUnsignedWideSum(p, v.msgSeqNum.magnitude, pairs)
         p += seq.count
         sum &+= seq.sum
-        Self.copyRun(p, senderBlock, senderCount, short: short)
+        Self.copyBlock(p, senderBlock, senderCount, short: short)
         p += senderCount
         let sendingTail = timestamp(&p, v.sendingTime)
         let sendingSum = secondHeadSum &+ Self.millisSum(sendingTail)
         sum &+= sendingSum
-        Self.copyRun(p, targetBlock, targetCount, short: short)
+        Self.copyBlock(p, targetBlock, targetCount, short: short)
         p += targetCount
         // The target block's SOH ends the header; each run and field starts with its own SOH.
         p -= 1
         let text = order.storage
-        Self.copyRun(p, text, order.end0, short: short)
-        p += order.end0
+        Self.copyRun(p, text, order.length0, short: short)
+        p += order.length0
         // AvgPx: the order's Price text when equal (a fill at the limit), else converted. LastPx
         // repeats AvgPx on a fill at one price (copied, not converted again). The run ends
         // with AvgPx's tag, as each run ends with the next field's.
@@ -229,8 +240,8 @@ extension FIXExecutionReportEncoder {
         }
         p += avgPxCount
         sum &+= avgPxSum
-        Self.copyRun(p, text + order.end0, order.end1 &- order.end0, short: short)
-        p += order.end1 &- order.end0
+        Self.copyRun(p, order.run1, order.length1, short: short)
+        p += order.length1
         let cumQtyText = p
         let cumQty = Self.quantity(p, v.cumQty.rawValue, order, pairs)
         p += cumQty.count
@@ -266,12 +277,12 @@ extension FIXExecutionReportEncoder {
                 sum &+= q.sum
             }
         }
-        Self.copyRun(p, text + order.end1, order.end2 &- order.end1, short: short)
-        p += order.end2 &- order.end1
+        Self.copyRun(p, order.run2, order.length2, short: short)
+        p += order.length2
         p.storeBytes(of: v.ordStatus, as: UInt8.self)
         p += 1
-        Self.copyRun(p, text + order.end2, order.end3 &- order.end2, short: short)
-        p += order.end3 &- order.end2
+        Self.copyRun(p, order.run3, order.length3, short: short)
+        p += order.length3
         if v.transactTime.nanoseconds == v.sendingTime.nanoseconds {
             // The same instant as SendingTime (a venue's own report): its text again, by two
             // stores of what is still in the second cache, no conversion.
@@ -382,6 +393,18 @@ extension FIXExecutionReportEncoder {
         p.storeBytes(of: UInt64(0x3D_30_31) | UInt64(hundreds | 0x30) << 24 | UInt64(pair) << 32 | 0x01 << 48, as: UInt64.self)
         p += 7
         return UnsafeRawBufferPointer(start: start, count: p - start)
+    }
+
+    /// Copies a session block (`n` bytes, the constants padded): by two 16-byte words when
+    /// `short` (the encoder's short layout has blocks of at most 32 bytes), else ``copyRun``.
+    @inlinable @inline(__always)
+    static func copyBlock(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int, short: Bool) {
+        if short {
+            dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        } else {
+            copyRun(dst, src, n)
+        }
     }
 
     /// Copies a run of `n` bytes whose source may be over-read by up to 47 bytes (a template's
