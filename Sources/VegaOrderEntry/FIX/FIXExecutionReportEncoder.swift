@@ -52,19 +52,22 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 /// an immediate (``Tag``), numbers below 10⁸ are eight digits made at once in one word
 /// (``FIXText/digits8(_:)``) and written by one store, the text of SendingTime/TransactTime up to
 /// the second is cached (only the milliseconds are written per message), BodyLength is written
-/// in front of the body (which starts at a fixed offset: nothing moves) and CheckSum is a byte
-/// sum over zero-padded 64-byte blocks (``FIXChecksum/sumZeroPadded(_:_:)``). A price or quantity equal to the
-/// previous one of its kind in the same message is copied from it, not converted again.
+/// in front of the body (which starts at a fixed offset: nothing moves) and CheckSum is, for
+/// ``encode(_:)``, a byte sum over zero-padded 64-byte blocks (``FIXChecksum/sumZeroPadded(_:_:)``);
+/// the template path (``encode(_:_:)``) keeps it while writing instead. A price or quantity equal
+/// to the previous one of its kind in the same message is copied from it, not converted again.
 ///
 /// Field order is QuickFIX's: header 34, 49, 52, 56 by tag number, then the body by tag number
 /// (1, 6, 11, 14, 17, 31, 32, 37, 38, 39, 40, 44, 54, 55, 59, 60, 150, 151).
 ///
 /// Cost: one bounds check per message, no allocation, no lock, no loop over digits below 10⁸;
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
-/// timestamp of each second. About 730 instructions for the benchmark's 256-byte report with
-/// ``encode(_:)``; about 470 with an order template (``encode(_:_:)`` and
-/// ``FIXExecutionReportOrder``, which costs about 240 once per order), whose path also copies
-/// the order's Price and OrderQty text for report values equal to them.
+/// timestamp of each second. About 670 instructions for the benchmark's 256-byte report with
+/// ``encode(_:)``; about 350 with an order template (``encode(_:_:)`` and
+/// ``FIXExecutionReportOrder``, which costs about 290 once per order) when the report's values
+/// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 570 for
+/// a partial fill whose every number is converted. Init also prepares a 2 KiB table of CheckSum
+/// trailers.
 /// The bytes returned by ``encode(_:)`` stay valid until the next call. `~Copyable`: one owner
 /// for the buffer.
 public struct FIXExecutionReportEncoder: ~Copyable {

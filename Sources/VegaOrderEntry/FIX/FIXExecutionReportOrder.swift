@@ -83,47 +83,50 @@ public struct FIXExecutionReportOrder: ~Copyable {
         var p = storage
         // Each run ends with the `<SOH>tag=` of the per-report field that follows it (AvgPx,
         // CumQty, OrdStatus, TransactTime): copied with the run, not stored per report.
-        if account.count > 0 { Self.put(&p, FIXExecutionReportEncoder.Tag.account, account) }
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.avgPx)
+        typealias E = FIXExecutionReportEncoder
+        if account.count > 0 { Self.put(&p, E.Tag.account, account) }
+        E.field(&p, E.Tag.avgPx)
         end0 = p - storage
-        Self.put(&p, FIXExecutionReportEncoder.Tag.clOrdID, clOrdID)
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.cumQty)
+        Self.put(&p, E.Tag.clOrdID, clOrdID)
+        E.field(&p, E.Tag.cumQty)
         end1 = p - storage
-        Self.put(&p, FIXExecutionReportEncoder.Tag.orderID, orderID)
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.orderQty)
-        let qtyCount = FIXText.putUnsigned(p, orderQty.rawValue, pairs)
+        Self.put(&p, E.Tag.orderID, orderID)
+        E.field(&p, E.Tag.orderQty)
+        // The wide writers store up to 8 bytes past the text: overwritten next, or padding.
+        let qty = FIXText.putUnsignedWideSum(p, orderQty.rawValue, pairs)
         orderQtyRaw = orderQty.rawValue
         orderQtyAt = p - storage
-        orderQtyCount = qtyCount <= 16 ? qtyCount : 0
-        p += qtyCount
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.ordStatus)
+        orderQtyCount = qty.count <= 16 ? qty.count : 0
+        orderQtySum = qty.sum
+        p += qty.count
+        E.field(&p, E.Tag.ordStatus)
         end2 = p - storage
-        if ordType != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.ordType, ordType) }
+        if ordType != 0 { E.char(&p, E.Tag.ordType, ordType) }
         if let price {
-            FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.price)
-            let count = FIXText.putPrice4(p, price.rawValue, pairs)
+            E.field(&p, E.Tag.price)
+            let px = FIXText.putPrice4WideSum(p, price.rawValue, pairs)
             priceRaw = price.rawValue
             priceAt = p - storage
-            p += count
+            priceSum = px.sum
+            p += px.count
             // Set last: a price text that does not fit 16 bytes is never copied.
-            priceCount = count <= 16 ? count : 0
+            priceCount = px.count <= 16 ? px.count : 0
         }
-        FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.side, side)
-        Self.put(&p, FIXExecutionReportEncoder.Tag.symbol, symbol)
-        if timeInForce != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.timeInForce, timeInForce) }
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.transactTime)
+        E.char(&p, E.Tag.side, side)
+        Self.put(&p, E.Tag.symbol, symbol)
+        if timeInForce != 0 { E.char(&p, E.Tag.timeInForce, timeInForce) }
+        E.field(&p, E.Tag.transactTime)
         end3 = p - storage
         run1 = UnsafeRawPointer(storage + end0)
         run2 = UnsafeRawPointer(storage + end1)
         run3 = UnsafeRawPointer(storage + end2)
         length0 = end0; length1 = end1 &- end0; length2 = end2 &- end1; length3 = end3 &- end2
         shortEnd = length0 <= 48 && length1 <= 48 && length2 <= 48 && length3 <= 48 ? end3 : Int.max / 4
-        textSum = UInt64(FIXChecksum.sum(storage, end3))
-        orderQtySum = UInt64(FIXChecksum.sum(storage + orderQtyAt, qtyCount))
-        if priceCount != 0 { priceSum = UInt64(FIXChecksum.sum(storage + priceAt, priceCount)) }
+        textSum = UInt64(FIXChecksum.sum16(storage, end3))
         return true
     }
 
+    /// `<SOH>tag=` and an identifier (`memmove`).
     @inlinable @inline(__always)
     static func put(_ p: inout UnsafeMutableRawPointer, _ tag: (UInt64, Int), _ value: UnsafeRawBufferPointer) {
         FIXExecutionReportEncoder.field(&p, tag)
@@ -168,6 +171,9 @@ extension FIXExecutionReportEncoder {
     /// rendered are copied by one 16-byte word, not converted: AvgPx or LastPx equal to the
     /// order's Price, CumQty, LastQty or LeavesQty equal to its OrderQty, LastPx/LastQty equal to
     /// AvgPx/CumQty, TransactTime equal to SendingTime; a CumQty or LeavesQty of 0 is one byte.
+    /// No pass over the message: CheckSum is the sum of byte sums prepared at init (session
+    /// constants), by the order's `set` (its runs, Price and OrderQty texts) and made from the
+    /// registers that write each per-report text; BodyLength of 100–999 is one store.
     ///
     /// Returns the bytes (valid until the next call), or `nil` when they would not fit the
     /// buffer (an ExecID or order text too long for `capacity`). One bounds check, no

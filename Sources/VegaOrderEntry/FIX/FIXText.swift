@@ -301,6 +301,16 @@ public enum FIXText {
     /// `@inline(__always)` it stayed an out-of-line call in the template encoder.
     @_transparent
     public static func copySum(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        if UInt(bitPattern: n &- 8) < 8 {  // 8 to 15 bytes, the usual ExecID: one test first
+            let a = src.loadUnaligned(as: UInt64.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: a, as: UInt64.self)
+            dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+            // b's low 16 - n bytes are a's: shifted out (8 of them at n = 8: all).
+            let fresh = (b &>> 8) &>> UInt64(truncatingIfNeeded: (15 &- n) &<< 3)
+            let m: UInt64 = 0x00FF_00FF_00FF_00FF
+            return (((a & m) &+ ((a >> 8) & m) &+ (fresh & m) &+ ((fresh >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
+        }
         if n >= 16 {
             if n <= 32 {
                 let a = src.loadUnaligned(as: SIMD16<UInt8>.self)
@@ -317,16 +327,6 @@ public enum FIXText {
                 return (lanes &* 0x0001_0001_0001_0001) >> 48
             }
             return copySumLong(dst, src, n)
-        }
-        if n >= 8 {
-            let a = src.loadUnaligned(as: UInt64.self)
-            let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            dst.storeBytes(of: a, as: UInt64.self)
-            dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
-            // b's low 16 - n bytes are a's: shifted out (8 of them at n = 8: all).
-            let fresh = (b &>> 8) &>> UInt64(truncatingIfNeeded: (15 &- n) &<< 3)
-            let m: UInt64 = 0x00FF_00FF_00FF_00FF
-            return (((a & m) &+ ((a >> 8) & m) &+ (fresh & m) &+ ((fresh >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
         }
         if n >= 4 {
             let a = src.loadUnaligned(as: UInt32.self)
