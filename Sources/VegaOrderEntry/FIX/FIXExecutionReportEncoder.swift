@@ -64,7 +64,7 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
 /// timestamp of each second. About 670 instructions for the benchmark's 256-byte report with
 /// ``encode(_:)``; about 350 with an order template (``encode(_:_:)`` and
-/// ``FIXExecutionReportOrder``, which costs about 290 once per order) when the report's values
+/// ``FIXExecutionReportOrder``, which costs about 460 once per order) when the report's values
 /// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 570 for
 /// a partial fill whose every number is converted. Init also prepares a 2 KiB table of CheckSum
 /// trailers.

@@ -55,7 +55,7 @@ struct FIXTemplateChecksumTests {
         }
     }
 
-    @Test("BeginStrings of 1 to 16 bytes (the 3-digit BodyLength store and its fallback), CompIDs of 1 to 64 bytes: same bytes as encode(_:)")
+    @Test("BeginStrings of 1 to 15 bytes (the 3-digit BodyLength store and its fallback), CompIDs of 1 to 64 bytes: same bytes as encode(_:)")
     func sessionConstants() {
         var rng = SplitMix64(seed: 0xBE61)
         var index = FIXFieldIndex(capacity: 64)
