@@ -1,6 +1,7 @@
 // Instruction counts of the FIX codec, load-independent (see run.sh): a standalone -O -wmo build of
 // VegaCore + the FIX codec sources with this driver. Modes: parse N [x] (fused pass; "x": parse then
-// validate), encode N (all fields per report), template N (order template), set N (render the template).
+// validate), encode N (all fields per report), template N (order template), template-partial N (order
+// template, a partial fill: every per-report number converted), set N (render the template).
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -88,6 +89,13 @@ if mode == "fast" {} else if mode == "parse" {
         precondition(Array(out) == erBytes, "template output differs: " + String(decoding: out.map { $0 == 1 ? 124 : $0 }, as: UTF8.self))
         if mode == "template" {
             for _ in 0..<n { s &+= enc.encode(order, exec)!.count }
+        } else if mode == "template-partial" {
+            // A partial fill below the limit: no value equals the order's text, every number
+            // converted (AvgPx 101.2475, CumQty 60, LastPx 101.245, LastQty 40, LeavesQty 40).
+            var partial = exec
+            partial.avgPx = Price4(rawValue: 1_012_475); partial.cumQty = Quantity(60)
+            partial.lastPx = Price4(rawValue: 1_012_450); partial.lastQty = Quantity(40); partial.leavesQty = Quantity(40)
+            for _ in 0..<n { s &+= enc.encode(order, partial)!.count }
         } else {
             let (a1, c11, o37, s55) = (f(1), f(11), f(37), f(55))
             let (q38, t40, p44, s54, t59) = (v.quantity(38)!, v.char(40)!, v.price(44, as: Price4.self)!, v.char(54)!, v.char(59)!)

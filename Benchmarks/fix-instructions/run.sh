@@ -29,5 +29,6 @@ echo "parse, then validate:                 $(per parse x) instructions/op"
 echo "encode ER, all fields:                $(per encode) instructions/op"
 if [[ "$FLAGS" == *FUSED* ]]; then
     echo "encode ER, order template:            $(per template) instructions/op"
+    echo "encode ER, template, partial fill:    $(per template-partial) instructions/op"
     echo "render the order template:            $(per set) instructions/op"
 fi

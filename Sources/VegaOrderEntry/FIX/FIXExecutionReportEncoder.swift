@@ -52,19 +52,22 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 /// an immediate (``Tag``), numbers below 10⁸ are eight digits made at once in one word
 /// (``FIXText/digits8(_:)``) and written by one store, the text of SendingTime/TransactTime up to
 /// the second is cached (only the milliseconds are written per message), BodyLength is written
-/// in front of the body (which starts at a fixed offset: nothing moves) and CheckSum is a byte
-/// sum over zero-padded 64-byte blocks (``FIXChecksum/sumZeroPadded(_:_:)``). A price or quantity equal to the
-/// previous one of its kind in the same message is copied from it, not converted again.
+/// in front of the body (which starts at a fixed offset: nothing moves) and CheckSum is, for
+/// ``encode(_:)``, a byte sum over zero-padded 64-byte blocks (``FIXChecksum/sumZeroPadded(_:_:)``);
+/// the template path (``encode(_:_:)``) keeps it while writing instead. A price or quantity equal
+/// to the previous one of its kind in the same message is copied from it, not converted again.
 ///
 /// Field order is QuickFIX's: header 34, 49, 52, 56 by tag number, then the body by tag number
 /// (1, 6, 11, 14, 17, 31, 32, 37, 38, 39, 40, 44, 54, 55, 59, 60, 150, 151).
 ///
 /// Cost: one bounds check per message, no allocation, no lock, no loop over digits below 10⁸;
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
-/// timestamp of each second. About 730 instructions for the benchmark's 256-byte report with
-/// ``encode(_:)``; about 470 with an order template (``encode(_:_:)`` and
-/// ``FIXExecutionReportOrder``, which costs about 240 once per order), whose path also copies
-/// the order's Price and OrderQty text for report values equal to them.
+/// timestamp of each second. About 670 instructions for the benchmark's 256-byte report with
+/// ``encode(_:)``; about 350 with an order template (``encode(_:_:)`` and
+/// ``FIXExecutionReportOrder``, which costs about 460 once per order) when the report's values
+/// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 570 for
+/// a partial fill whose every number is converted. Init also prepares a 2 KiB table of CheckSum
+/// trailers.
 /// The bytes returned by ``encode(_:)`` stay valid until the next call. `~Copyable`: one owner
 /// for the buffer.
 public struct FIXExecutionReportEncoder: ~Copyable {
@@ -76,14 +79,47 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     @usableFromInline let beginCount: Int
     @usableFromInline let senderCount: Int
     @usableFromInline let targetCount: Int
-    /// The second (since 1970) whose `YYYYMMDD-HH:MM:S` is in `secondHead` and whose last digit
-    /// and `.` are the low bytes of `secondTail`.
-    @usableFromInline var cachedSecond: UInt64 = .max
+    /// The first nanosecond of the second (since 1970) whose `YYYYMMDD-HH:MM:S` is in
+    /// `secondHead` and whose last digit and `.` are the low bytes of `secondTail`: a time is in
+    /// that second when `nanoseconds &- secondStart` is below 10⁹ (no division). Second 0 is
+    /// cached at init.
+    @usableFromInline var secondStart: UInt64 = 0
     @usableFromInline var secondHead: SIMD16<UInt8> = .init(repeating: 0)
     @usableFromInline var secondTail: UInt64 = 0
+    /// The byte sum of `secondHead` and of the second's last digit (the low byte of
+    /// `secondTail`): the CheckSum contribution of a timestamp's text but `.mmm`
+    /// (``millisSum(_:)``), made with them once a second.
+    @usableFromInline var secondHeadSum: UInt64 = 0
     /// The day (since 1970-01-01) whose `YYYYMMDD-` is in `dayText` (9 bytes, as 16).
     @usableFromInline var cachedDay: Int = -1
     @usableFromInline var dayText: SIMD16<UInt8> = .init(repeating: 0)
+
+    // Prepared at init for ``encode(_:_:)`` (the template path), so that it loads them instead
+    // of deriving them per report.
+    /// `constants + beginCount` and `constants + beginCount + senderCount`.
+    @usableFromInline let senderBlock: UnsafeMutableRawPointer
+    @usableFromInline let targetBlock: UnsafeMutableRawPointer
+    /// The largest ExecID plus order text that fits the buffer.
+    @usableFromInline let templateLimit: Int
+    /// `templateLimit` when both session blocks are at most 32 bytes, else -1 (never short).
+    @usableFromInline let shortTemplateLimit: Int
+    /// The byte sum of every constant byte of a template report outside the order's runs: the
+    /// BeginString block, `35=8`, the session blocks, the `<SOH>tag=` of ExecID, ExecType and
+    /// LeavesQty, and the closing SOH (not the SOH behind BodyLength).
+    @usableFromInline let templateSum: UInt64
+    /// The byte sum of `<SOH>31=` and `<SOH>32=` (written on fills only).
+    @usableFromInline let fillTagsSum: UInt64
+    /// The 16 bytes that end with the BeginString block (`…8=FIX.4.4<SOH>9=`): one store puts it
+    /// in front of a 3-digit BodyLength.
+    @usableFromInline let beginWord: SIMD16<UInt8>
+    /// 900 when the BeginString block fits `beginWord` (the 3-digit BodyLength path, lengths 100
+    /// to 999, is open), else 0.
+    @usableFromInline let shortLengthSpan: UInt
+    /// `-(4 + beginCount)`: where the message starts relative to the body on that path.
+    @usableFromInline let shortLengthStart: Int
+    /// `10=ddd<SOH>` for each CheckSum value, as 256 little-endian words (2 KiB): the trailer is
+    /// one load and one store.
+    @usableFromInline let trailers: UnsafeMutableRawPointer
 
     /// `<SOH>tag=` of the ExecutionReport's tags as little-endian immediates: one 8-byte store
     /// each (the bytes past `<SOH>tag=` are overwritten by the value). Checked against
@@ -136,12 +172,34 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         self.constants = .allocate(byteCount: all.count + 48, alignment: 16)
         constants.initializeMemory(as: UInt8.self, repeating: 0, count: all.count + 48)
         constants.copyMemory(from: all, byteCount: all.count)
+        self.senderBlock = constants + begin.count
+        self.targetBlock = constants + begin.count + sender.count
+        self.templateLimit = capacity - Self.headroom - Self.fixedWorstCase - sender.count - target.count - 64
+        self.shortTemplateLimit = sender.count <= 32 && target.count <= 32 ? templateLimit : -1
+        func sum(_ bytes: [UInt8]) -> UInt64 { bytes.reduce(0) { $0 &+ UInt64($1) } }
+        func tag(_ t: (UInt64, Int)) -> UInt64 { (0..<t.1).reduce(0) { $0 &+ (t.0 >> UInt64($1 * 8) & 0xFF) } }
+        // The target block's closing SOH is overwritten by the first body field's own.
+        self.templateSum = sum(begin) &+ sum(Array("35=8\u{01}34=".utf8)) &+ sum(sender) &+ sum(target) &- 1
+            &+ tag(Tag.execID) &+ tag(Tag.execType) &+ tag(Tag.leavesQty) &+ 1
+        self.fillTagsSum = tag(Tag.lastPx) &+ tag(Tag.lastQty)
+        var word = [UInt8](repeating: 0, count: 16)
+        if begin.count <= 16 { word.replaceSubrange((16 - begin.count)..<16, with: begin) }
+        self.beginWord = word.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<UInt8>.self) }
+        self.shortLengthSpan = begin.count <= 16 ? 900 : 0
+        self.shortLengthStart = -(4 + begin.count)
+        self.trailers = .allocate(byteCount: 256 * 8, alignment: 8)
+        for c in 0..<256 {
+            let text = Array("10=".utf8) + [UInt8(0x30 + c / 100), UInt8(0x30 + c / 10 % 10), UInt8(0x30 + c % 10), 0x01, 0]
+            trailers.storeBytes(of: text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, toByteOffset: c * 8, as: UInt64.self)
+        }
+        cacheSecond(0)
     }
 
     deinit {
         storage.deallocate()
         pairs.deallocate()
         constants.deallocate()
+        trailers.deallocate()
     }
 
     @usableFromInline @_transparent
@@ -221,9 +279,12 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     /// tail word: with `secondHead` (unchanged until the next call) it rewrites the same text.
     @usableFromInline @_transparent @discardableResult
     mutating func timestamp(_ p: inout UnsafeMutableRawPointer, _ t: Timestamp<UTC>) -> UInt64 {
-        let seconds = t.nanoseconds / 1_000_000_000
-        if seconds != cachedSecond { cacheSecond(seconds) }
-        let millis = UInt32(truncatingIfNeeded: (t.nanoseconds &- seconds &* 1_000_000_000) / 1_000_000)
+        var within = t.nanoseconds &- secondStart
+        if within >= 1_000_000_000 {
+            cacheSecond(t.nanoseconds / 1_000_000_000)
+            within = t.nanoseconds &- secondStart
+        }
+        let millis = UInt32(truncatingIfNeeded: within) / 1_000_000
         let hundreds = millis / 100
         let pair = pairs.loadUnaligned(fromByteOffset: Int(millis &- hundreds &* 100) &<< 1, as: UInt16.self)
         p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
@@ -231,6 +292,14 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         p.storeBytes(of: tail, toByteOffset: 16, as: UInt64.self)
         p += 21
         return tail
+    }
+
+    /// The byte sum of `.mmm`, bytes 1 to 4 of a tail word returned by ``timestamp(_:_:)``: a
+    /// dot and three digits add up to at most 217, so one 32-bit multiplication leaves their sum
+    /// in the top byte (no carry between bytes).
+    @usableFromInline @_transparent
+    static func millisSum(_ tail: UInt64) -> UInt64 {
+        UInt64((UInt32(truncatingIfNeeded: tail >> 8) &* 0x0101_0101) >> 24)
     }
 
     /// Once a second: `YYYYMMDD-HH:MM:SS.` (the date part from the day cache).
@@ -255,8 +324,10 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         v[14] = UInt8(ascii: ":")
         v[15] = UInt8(truncatingIfNeeded: s)
         secondHead = v
+        let words = unsafeBitCast(v, to: SIMD2<UInt64>.self)
         secondTail = UInt64(s >> 8) | UInt64(UInt8(ascii: ".")) << 8
-        cachedSecond = seconds
+        secondHeadSum = FIXText.wordSum(words[0]) &+ FIXText.wordSum(words[1]) &+ UInt64(s >> 8)
+        secondStart = seconds &* 1_000_000_000
     }
 
     /// Once a day: the civil date's text `YYYYMMDD-`.

@@ -5,9 +5,10 @@ import VegaCore
 /// Symbol (55), TimeInForce (59) — rendered once as FIX text, for
 /// ``FIXExecutionReportEncoder/encode(_:_:)``: a per-order template.
 ///
-/// The text is kept as the four runs that the tag order leaves between the per-report fields:
-/// `<SOH>1=…` before AvgPx (6), `<SOH>11=…` before CumQty (14), `<SOH>37=…<SOH>38=…` before
-/// OrdStatus (39), and `<SOH>40=…<SOH>44=…<SOH>54=…<SOH>55=…<SOH>59=…` before TransactTime (60).
+/// The text is kept as the four runs that the tag order leaves between the per-report fields,
+/// each ending with the tag of the field that follows it: `<SOH>1=…<SOH>6=` before AvgPx,
+/// `<SOH>11=…<SOH>14=` before CumQty, `<SOH>37=…<SOH>38=…<SOH>39=` before OrdStatus, and
+/// `<SOH>40=…<SOH>44=…<SOH>54=…<SOH>55=…<SOH>59=…<SOH>60=` before TransactTime.
 /// Optional fields follow ``FIXExecutionReportFields``: `account` empty, `price` nil, `ordType` or
 /// `timeInForce` 0 → omitted.
 ///
@@ -29,6 +30,14 @@ public struct FIXExecutionReportOrder: ~Copyable {
     /// report's CumQty, LastQty or LeavesQty equal to it (a new order's LeavesQty, a full fill's
     /// CumQty and LastQty) is copied from here.
     @usableFromInline var orderQtyRaw: UInt64 = 0, orderQtyAt = 0, orderQtyCount = 0
+    /// Byte sums (CheckSum contributions) of the four runs together, of the Price text and of
+    /// the OrderQty text: a report adds them instead of summing the bytes it copies.
+    @usableFromInline var textSum: UInt64 = 0, priceSum: UInt64 = 0, orderQtySum: UInt64 = 0
+    /// `end3` when every run is at most 48 bytes (the encoder's short layout), else `Int.max / 4`.
+    @usableFromInline var shortEnd = 0
+    /// Where runs 1 to 3 start and the four runs' lengths, for the encoder's copies.
+    @usableFromInline var run1: UnsafeRawPointer, run2: UnsafeRawPointer, run3: UnsafeRawPointer
+    @usableFromInline var length0 = 0, length1 = 0, length2 = 0, length3 = 0
 
     /// Over-read room behind the text: runs are copied by whole 16-byte words.
     @inlinable static var padding: Int { 48 }
@@ -42,6 +51,9 @@ public struct FIXExecutionReportOrder: ~Copyable {
         self.storage = .allocate(byteCount: capacity + Self.padding, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + Self.padding)
         self.pairs = FIXText.makeDigitPairs()
+        self.run1 = UnsafeRawPointer(storage)
+        self.run2 = UnsafeRawPointer(storage)
+        self.run3 = UnsafeRawPointer(storage)
     }
 
     deinit {
@@ -64,39 +76,57 @@ public struct FIXExecutionReportOrder: ~Copyable {
                              timeInForce: UInt8 = 0) -> Bool {
         // Tags, SOHs and numbers take at most 20 + 26 + 21 + 5×9 bytes; 140 bounds them.
         let text = account.count &+ clOrdID.count &+ orderID.count &+ symbol.count
-        end0 = 0; end1 = 0; end2 = 0; end3 = 0
-        priceCount = 0; orderQtyCount = 0
+        end0 = 0; end1 = 0; end2 = 0; end3 = 0; shortEnd = 0
+        length0 = 0; length1 = 0; length2 = 0; length3 = 0
+        priceCount = 0; orderQtyCount = 0; textSum = 0
         if text > capacity &- 140 { return false }
         var p = storage
-        if account.count > 0 { Self.put(&p, FIXExecutionReportEncoder.Tag.account, account) }
+        // Each run ends with the `<SOH>tag=` of the per-report field that follows it (AvgPx,
+        // CumQty, OrdStatus, TransactTime): copied with the run, not stored per report.
+        typealias E = FIXExecutionReportEncoder
+        if account.count > 0 { Self.put(&p, E.Tag.account, account) }
+        E.field(&p, E.Tag.avgPx)
         end0 = p - storage
-        Self.put(&p, FIXExecutionReportEncoder.Tag.clOrdID, clOrdID)
+        Self.put(&p, E.Tag.clOrdID, clOrdID)
+        E.field(&p, E.Tag.cumQty)
         end1 = p - storage
-        Self.put(&p, FIXExecutionReportEncoder.Tag.orderID, orderID)
-        FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.orderQty)
-        let qtyCount = FIXText.putUnsigned(p, orderQty.rawValue, pairs)
+        Self.put(&p, E.Tag.orderID, orderID)
+        E.field(&p, E.Tag.orderQty)
+        // The wide writers store up to 8 bytes past the text: overwritten next, or padding.
+        let qty = FIXText.putUnsignedWideSum(p, orderQty.rawValue, pairs)
         orderQtyRaw = orderQty.rawValue
         orderQtyAt = p - storage
-        orderQtyCount = qtyCount <= 16 ? qtyCount : 0
-        p += qtyCount
+        orderQtyCount = qty.count <= 16 ? qty.count : 0
+        orderQtySum = qty.sum
+        p += qty.count
+        E.field(&p, E.Tag.ordStatus)
         end2 = p - storage
-        if ordType != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.ordType, ordType) }
+        if ordType != 0 { E.char(&p, E.Tag.ordType, ordType) }
         if let price {
-            FIXExecutionReportEncoder.field(&p, FIXExecutionReportEncoder.Tag.price)
-            let count = FIXText.putPrice4(p, price.rawValue, pairs)
+            E.field(&p, E.Tag.price)
+            let px = FIXText.putPrice4WideSum(p, price.rawValue, pairs)
             priceRaw = price.rawValue
             priceAt = p - storage
-            p += count
+            priceSum = px.sum
+            p += px.count
             // Set last: a price text that does not fit 16 bytes is never copied.
-            priceCount = count <= 16 ? count : 0
+            priceCount = px.count <= 16 ? px.count : 0
         }
-        FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.side, side)
-        Self.put(&p, FIXExecutionReportEncoder.Tag.symbol, symbol)
-        if timeInForce != 0 { FIXExecutionReportEncoder.char(&p, FIXExecutionReportEncoder.Tag.timeInForce, timeInForce) }
+        E.char(&p, E.Tag.side, side)
+        Self.put(&p, E.Tag.symbol, symbol)
+        if timeInForce != 0 { E.char(&p, E.Tag.timeInForce, timeInForce) }
+        E.field(&p, E.Tag.transactTime)
         end3 = p - storage
+        run1 = UnsafeRawPointer(storage + end0)
+        run2 = UnsafeRawPointer(storage + end1)
+        run3 = UnsafeRawPointer(storage + end2)
+        length0 = end0; length1 = end1 &- end0; length2 = end2 &- end1; length3 = end3 &- end2
+        shortEnd = length0 <= 48 && length1 <= 48 && length2 <= 48 && length3 <= 48 ? end3 : Int.max / 4
+        textSum = UInt64(FIXChecksum.sum16(storage, end3))
         return true
     }
 
+    /// `<SOH>tag=` and an identifier (`memmove`).
     @inlinable @inline(__always)
     static func put(_ p: inout UnsafeMutableRawPointer, _ tag: (UInt64, Int), _ value: UnsafeRawBufferPointer) {
         FIXExecutionReportEncoder.field(&p, tag)
@@ -141,6 +171,9 @@ extension FIXExecutionReportEncoder {
     /// rendered are copied by one 16-byte word, not converted: AvgPx or LastPx equal to the
     /// order's Price, CumQty, LastQty or LeavesQty equal to its OrderQty, LastPx/LastQty equal to
     /// AvgPx/CumQty, TransactTime equal to SendingTime; a CumQty or LeavesQty of 0 is one byte.
+    /// No pass over the message: CheckSum is the sum of byte sums prepared at init (session
+    /// constants), by the order's `set` (its runs, Price and OrderQty texts) and made from the
+    /// registers that write each per-report text; BodyLength of 100–999 is one store.
     ///
     /// Returns the bytes (valid until the next call), or `nil` when they would not fit the
     /// buffer (an ExecID or order text too long for `capacity`). One bounds check, no
@@ -148,10 +181,31 @@ extension FIXExecutionReportEncoder {
     @inlinable
     public mutating func encode(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
         let execIDCount = v.execID.count
-        let orderText = order.end3
-        if execIDCount &+ orderText > capacity &- Self.headroom &- Self.fixedWorstCase &- senderCount &- targetCount &- 64 {
-            return nil
-        }
+        // One test for room and for the short layout: `shortEnd` is huge when a run exceeds 48
+        // bytes, `shortTemplateLimit` negative when a session block exceeds 32.
+        if execIDCount &+ order.shortEnd > shortTemplateLimit { return encodeWide(order, v) }
+        return write(order, v, execIDCount, short: true)
+    }
+
+    /// ``encode(_:_:)`` when a run is longer than 48 bytes or a session block longer than 32
+    /// (copied by `memmove` above 48), or the report does not fit (nil). Out of line: the inlined path stays short.
+    @inlinable @inline(never)
+    mutating func encodeWide(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
+        let execIDCount = v.execID.count
+        if execIDCount &+ order.end3 > templateLimit { return nil }
+        return write(order, v, execIDCount, short: false)
+    }
+
+    /// The template report; `short`: every run is at most 48 bytes and each session block at
+    /// most 32 (copied by three and two 16-byte words, no length test). Transparent: specialised by `short` at
+    /// its two call sites.
+    @usableFromInline @_transparent
+    mutating func write(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution, _ execIDCount: Int,
+                        short: Bool) -> UnsafeRawBufferPointer? {
+        // CheckSum as the report is written: the constant bytes' sum prepared at init, the
+        // order's text sum prepared by `set`, and each per-report text's sum from the registers
+        // that make it (no pass over the message). Only its low byte counts.
+        var sum = templateSum &+ order.textSum
         let body = storage + Self.headroom
         var p = body
         // "35=8<SOH>34=" is eight bytes.
@@ -160,98 +214,151 @@ extension FIXExecutionReportEncoder {
         if v.msgSeqNum < 0 {
             p.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
             p += 1
+            sum &+= 0x2D
         }
-        p += FIXText.putUnsignedWide(p, v.msgSeqNum.magnitude, pairs)
-        Self.copyRun(p, constants + beginCount, senderCount)
+        let seq = FIXText.putUnsignedWideSum(p, v.msgSeqNum.magnitude, pairs)
+        p += seq.count
+        sum &+= seq.sum
+        Self.copyBlock(p, senderBlock, senderCount, short: short)
         p += senderCount
         let sendingTail = timestamp(&p, v.sendingTime)
-        Self.copyRun(p, constants + beginCount + senderCount, targetCount)
+        let sendingSum = secondHeadSum &+ Self.millisSum(sendingTail)
+        sum &+= sendingSum
+        Self.copyBlock(p, targetBlock, targetCount, short: short)
         p += targetCount
         // The target block's SOH ends the header; each run and field starts with its own SOH.
         p -= 1
         let text = order.storage
-        Self.copyRun(p, text, order.end0)
-        p += order.end0
+        Self.copyRun(p, text, order.length0, short: short)
+        p += order.length0
         // AvgPx: the order's Price text when equal (a fill at the limit), else converted. LastPx
-        // repeats AvgPx on a fill at one price (copied, not converted again).
-        Self.field(&p, Tag.avgPx)
+        // repeats AvgPx on a fill at one price (copied, not converted again). The run ends
+        // with AvgPx's tag, as each run ends with the next field's.
         let avgPxText = p
         let avgPxCount: Int
+        let avgPxSum: UInt64
         if v.avgPx.rawValue == order.priceRaw && order.priceCount != 0 {
             p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             avgPxCount = order.priceCount
+            avgPxSum = order.priceSum
         } else {
-            avgPxCount = FIXText.putPrice4Wide(p, v.avgPx.rawValue, pairs)
+            (avgPxCount, avgPxSum) = FIXText.putPrice4WideSum(p, v.avgPx.rawValue, pairs)
         }
         p += avgPxCount
-        Self.copyRun(p, text + order.end0, order.end1 &- order.end0)
-        p += order.end1 &- order.end0
-        Self.field(&p, Tag.cumQty)
+        sum &+= avgPxSum
+        Self.copyRun(p, order.run1, order.length1, short: short)
+        p += order.length1
         let cumQtyText = p
-        let cumQtyCount = Self.quantity(p, v.cumQty.rawValue, text, order.orderQtyRaw, order.orderQtyAt, order.orderQtyCount, pairs)
-        p += cumQtyCount
+        let cumQty = Self.quantity(p, v.cumQty.rawValue, order, pairs)
+        p += cumQty.count
+        sum &+= cumQty.sum
         Self.field(&p, Tag.execID)
-        if let src = v.execID.baseAddress { FIXText.copy(p, src, execIDCount) }
+        if let src = v.execID.baseAddress { sum &+= FIXText.copySum(p, src, execIDCount) }
         p += execIDCount
         if v.lastQty.rawValue != 0 {
+            sum &+= fillTagsSum
             Self.field(&p, Tag.lastPx)
             if v.lastPx.rawValue == v.avgPx.rawValue && avgPxCount <= 16 {
                 p.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += avgPxCount
+                sum &+= avgPxSum
             } else if v.lastPx.rawValue == order.priceRaw && order.priceCount != 0 {
                 // A fill at the order's limit price (AvgPx differing after earlier fills).
                 p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += order.priceCount
+                sum &+= order.priceSum
             } else {
-                p += FIXText.putPrice4Wide(p, v.lastPx.rawValue, pairs)
+                let px = FIXText.putPrice4WideSum(p, v.lastPx.rawValue, pairs)
+                p += px.count
+                sum &+= px.sum
             }
             Self.field(&p, Tag.lastQty)
-            if v.lastQty.rawValue == v.cumQty.rawValue && cumQtyCount <= 16 {
+            if v.lastQty.rawValue == v.cumQty.rawValue && cumQty.count <= 16 {
                 p.storeBytes(of: cumQtyText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-                p += cumQtyCount
+                p += cumQty.count
+                sum &+= cumQty.sum
             } else {
-                p += FIXText.putUnsignedWide(p, v.lastQty.rawValue, pairs)
+                let q = FIXText.putUnsignedWideSum(p, v.lastQty.rawValue, pairs)
+                p += q.count
+                sum &+= q.sum
             }
         }
-        Self.copyRun(p, text + order.end1, order.end2 &- order.end1)
-        p += order.end2 &- order.end1
-        Self.char(&p, Tag.ordStatus, v.ordStatus)
-        Self.copyRun(p, text + order.end2, order.end3 &- order.end2)
-        p += order.end3 &- order.end2
-        Self.field(&p, Tag.transactTime)
+        Self.copyRun(p, order.run2, order.length2, short: short)
+        p += order.length2
+        p.storeBytes(of: v.ordStatus, as: UInt8.self)
+        p += 1
+        Self.copyRun(p, order.run3, order.length3, short: short)
+        p += order.length3
         if v.transactTime.nanoseconds == v.sendingTime.nanoseconds {
             // The same instant as SendingTime (a venue's own report): its text again, by two
             // stores of what is still in the second cache, no conversion.
             p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
             p.storeBytes(of: sendingTail, toByteOffset: 16, as: UInt64.self)
             p += 21
+            sum &+= sendingSum
         } else {
-            timestamp(&p, v.transactTime)
+            let tail = timestamp(&p, v.transactTime)
+            sum &+= secondHeadSum &+ Self.millisSum(tail)
         }
         Self.char(&p, Tag.execType, v.execType)
         Self.field(&p, Tag.leavesQty)
-        p += Self.quantity(p, v.leavesQty.rawValue, text, order.orderQtyRaw, order.orderQtyAt, order.orderQtyCount, pairs)
+        let leaves = Self.quantity(p, v.leavesQty.rawValue, order, pairs)
+        p += leaves.count
+        sum &+= UInt64(v.ordStatus) &+ UInt64(v.execType) &+ leaves.sum
         p.storeBytes(of: 0x01, as: UInt8.self)
         p += 1
-        return finish(body: body, end: p)
+        return finish(body: body, end: p, sum: sum)
     }
 
-    /// Writes quantity `value` at `p` and returns its byte count: the order's OrderQty text
-    /// (`count` bytes at `text + at`, padded) by one 16-byte word when `value` equals it and
-    /// `count` is not 0, `"0"` when 0, else converted (``FIXText/putUnsignedWide(_:_:_:)``).
+    /// Writes quantity `value` at `p` and returns its byte count and byte sum: the order's
+    /// OrderQty text (padded) by one 16-byte word when `value` equals it and the text is at most
+    /// 16 bytes, `"0"` when 0, else converted (``FIXText/putUnsignedWideSum(_:_:_:)``).
     @inlinable @inline(__always)
-    static func quantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ text: UnsafeRawPointer, _ orderQty: UInt64,
-                         _ at: Int, _ count: Int, _ pairs: UnsafeRawPointer) -> Int {
-        if value == orderQty && count != 0 {
-            p.storeBytes(of: (text + at).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
-            return count
+    static func quantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ order: borrowing FIXExecutionReportOrder,
+                         _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64) {
+        if value == order.orderQtyRaw && order.orderQtyCount != 0 {
+            p.storeBytes(of: (order.storage + order.orderQtyAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            return (order.orderQtyCount, order.orderQtySum)
         }
         if value == 0 {
             // A full fill's or a cancel's LeavesQty, a new order's CumQty: one byte.
             p.storeBytes(of: UInt8(ascii: "0"), as: UInt8.self)
-            return 1
+            return (1, 0x30)
         }
-        return FIXText.putUnsignedWide(p, value, pairs)
+        return FIXText.putUnsignedWideSum(p, value, pairs)
+    }
+
+    /// The template path's end: BodyLength and the BeginString block in front of the body, and
+    /// the CheckSum from `sum` (the body's byte sum and the BeginString block's, kept while
+    /// writing) behind `end`, by one load from ``trailers`` and one store; returns the whole
+    /// message. BodyLength 100–999 with a BeginString block of up to 16 bytes (the usual case):
+    /// three digits and SOH in one store, the block in one; otherwise as ``finish(body:end:)``
+    /// with the few header bytes summed. Writes up to 8 bytes behind `end`.
+    @usableFromInline @_transparent
+    func finish(body: UnsafeMutableRawPointer, end: UnsafeMutableRawPointer, sum: UInt64) -> UnsafeRawBufferPointer {
+        let bodyLength = end - body
+        var total = sum
+        let start: UnsafeMutableRawPointer
+        if UInt(bitPattern: bodyLength &- 100) < shortLengthSpan {
+            let v = UInt32(truncatingIfNeeded: bodyLength)
+            let h = (v &* 41) >> 12  // v / 100, exact below 1,000
+            let pair = UInt32(pairs.loadUnaligned(fromByteOffset: Int(v &- h &* 100) &<< 1, as: UInt16.self))
+            let word = (h | 0x30) | pair << 8 | 0x0100_0000
+            (body - 20).storeBytes(of: beginWord, as: SIMD16<UInt8>.self)
+            (body - 4).storeBytes(of: word, as: UInt32.self)
+            // Three digits and SOH: partial sums below 256, their sum modulo 256 in the top byte.
+            total &+= UInt64((word &* 0x0101_0101) >> 24)
+            start = body + shortLengthStart
+        } else {
+            let digits = FIXText.digitCount(UInt64(bodyLength))
+            start = body - 1 - digits - beginCount
+            _ = FIXText.putUnsigned(start + beginCount, UInt64(bodyLength), pairs)
+            (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+            FIXText.copy(start, constants, beginCount)
+            total &+= UInt64(FIXChecksum.sum(start + beginCount, digits &+ 1))
+        }
+        end.storeBytes(of: trailers.loadUnaligned(fromByteOffset: Int(total & 0xFF) &<< 3, as: UInt64.self), as: UInt64.self)
+        return UnsafeRawBufferPointer(start: start, count: end + 7 - start)
     }
 
     /// BodyLength in front of the body, the BeginString block in front of it, and the CheckSum
@@ -294,12 +401,24 @@ extension FIXExecutionReportEncoder {
         return UnsafeRawBufferPointer(start: start, count: p - start)
     }
 
+    /// Copies a session block (`n` bytes, the constants padded): by two 16-byte words when
+    /// `short` (the encoder's short layout has blocks of at most 32 bytes), else ``copyRun``.
+    @inlinable @inline(__always)
+    static func copyBlock(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int, short: Bool) {
+        if short {
+            dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
+        } else {
+            copyRun(dst, src, n)
+        }
+    }
+
     /// Copies a run of `n` bytes whose source may be over-read by up to 47 bytes (a template's
     /// padded text or the session constants) into the buffer, which keeps that much room behind
     /// the message: up to 48 bytes by three unconditional 16-byte words, more by `memmove`.
     @inlinable @inline(__always)
-    static func copyRun(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) {
-        if n <= 48 {
+    static func copyRun(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int, short: Bool = false) {
+        if short || n <= 48 {
             dst.storeBytes(of: src.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 16, as: SIMD16<UInt8>.self), toByteOffset: 16, as: SIMD16<UInt8>.self)
             dst.storeBytes(of: src.loadUnaligned(fromByteOffset: 32, as: SIMD16<UInt8>.self), toByteOffset: 32, as: SIMD16<UInt8>.self)

@@ -225,6 +225,137 @@ public enum FIXText {
         }
     }
 
+    /// The byte sum of the eight bytes of `w`, exact (at most 2,040): even and odd bytes into four
+    /// 16-bit lanes, the lanes added into the top 16 bits by one multiplication. Seven instructions.
+    @_transparent
+    public static func wordSum(_ w: UInt64) -> UInt64 {
+        let m: UInt64 = 0x00FF_00FF_00FF_00FF
+        return (((w & m) &+ ((w >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
+    }
+
+    /// ``putUnsignedWide(_:_:_:)`` that also returns the byte sum of the digits it wrote (the
+    /// CheckSum contribution of the text, exact): from the digit word still in a register — one
+    /// multiplication adds the digit values (at most 72: no carry between bytes) — plus 0x30 per
+    /// digit. Values from 10⁸ up are summed from the written bytes.
+    @_transparent
+    public static func putUnsignedWideSum(_ p: UnsafeMutableRawPointer, _ v: UInt64, _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64) {
+        if v < 10_000 {
+            // Two digit pairs from the table (fewer instructions than `digits4`), the leading
+            // '0' bytes shifted out; the digits' sum by one multiplication (at most 4 × 0x39).
+            let x = UInt32(truncatingIfNeeded: v)
+            let hi = (x &* 5_243) >> 19
+            let text = UInt32(pairs.loadUnaligned(fromByteOffset: Int(hi) &<< 1, as: UInt16.self))
+                | UInt32(pairs.loadUnaligned(fromByteOffset: Int(x &- hi &* 100) &<< 1, as: UInt16.self)) << 16
+            let lead = ((text ^ 0x3030_3030) | 1 << 24).trailingZeroBitCount >> 3
+            let word = text >> UInt32(truncatingIfNeeded: lead &<< 3)
+            p.storeBytes(of: word, as: UInt32.self)
+            return (4 &- lead, UInt64((word &* 0x0101_0101) >> 24))
+        }
+        if v < 100_000_000 {
+            let d = digits8(v)
+            let lead = (d | 1 << 56).trailingZeroBitCount >> 3
+            p.storeBytes(of: (d | 0x3030_3030_3030_3030) >> UInt64(truncatingIfNeeded: lead &<< 3), as: UInt64.self)
+            let n = 8 &- lead
+            return (n, ((d &* 0x0101_0101_0101_0101) >> 56) &+ UInt64(truncatingIfNeeded: n &* 0x30))
+        }
+        let n = putUnsignedLong(p, v, pairs)
+        return (n, UInt64(FIXChecksum.sum(p, n)))
+    }
+
+    /// ``putPrice4Wide(_:_:_:)`` that also returns the byte sum of the text it wrote (exact, as
+    /// ``putUnsignedWideSum(_:_:_:)``): the sign, the whole part's digits, and `.` plus the
+    /// fraction's digits (a dropped trailing zero is a digit value 0: it only takes its 0x30 away).
+    @_transparent
+    public static func putPrice4WideSum(_ p: UnsafeMutableRawPointer, _ raw: Int64, _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64) {
+        var q = p
+        var sum: UInt64 = 0
+        if raw < 0 {
+            q.storeBytes(of: UInt8(ascii: "-"), as: UInt8.self)
+            q += 1
+            sum = 0x2D
+        }
+        let m = raw.magnitude
+        let whole = m / 10_000
+        let fraction = UInt32(truncatingIfNeeded: m &- whole &* 10_000)
+        let w = putUnsignedWideSum(q, whole, pairs)
+        q += w.count
+        sum &+= w.sum
+        if fraction != 0 {
+            let h = fraction / 100
+            var x = h | (fraction &- h &* 100) << 16
+            let t = ((x &* 103) >> 10) & 0x000F_000F
+            x = t | (x &- t &* 10) << 8
+            let trailing = x.leadingZeroBitCount >> 3
+            q.storeBytes(of: UInt64(x | 0x3030_3030) << 8 | UInt64(UInt8(ascii: ".")), as: UInt64.self)
+            let digits = 4 &- trailing
+            q += 1 &+ digits
+            sum &+= UInt64((x &* 0x0101_0101) >> 24) &+ UInt64(truncatingIfNeeded: 0x2E &+ digits &* 0x30)
+        }
+        return (q - p, sum)
+    }
+
+    /// ``copy(_:_:_:)`` that also returns the byte sum of the `n` bytes (modulo 256 in its low
+    /// byte, which is all CheckSum needs), from the same loads: the second of two overlapping
+    /// loads has the bytes the first already holds shifted or masked off. Up to 32 bytes no call;
+    /// longer by `memmove` and ``FIXChecksum/sum16(_:_:)`` (out of line). Transparent: left to
+    /// `@inline(__always)` it stayed an out-of-line call in the template encoder.
+    @_transparent
+    public static func copySum(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        if UInt(bitPattern: n &- 8) < 8 {  // 8 to 15 bytes, the usual ExecID: one test first
+            let a = src.loadUnaligned(as: UInt64.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
+            dst.storeBytes(of: a, as: UInt64.self)
+            dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
+            // b's low 16 - n bytes are a's: shifted out (8 of them at n = 8: all).
+            let fresh = (b &>> 8) &>> UInt64(truncatingIfNeeded: (15 &- n) &<< 3)
+            let m: UInt64 = 0x00FF_00FF_00FF_00FF
+            return (((a & m) &+ ((a >> 8) & m) &+ (fresh & m) &+ ((fresh >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
+        }
+        if n >= 16 {
+            if n <= 32 {
+                let a = src.loadUnaligned(as: SIMD16<UInt8>.self)
+                let b = src.loadUnaligned(fromByteOffset: n - 16, as: SIMD16<UInt8>.self)
+                dst.storeBytes(of: a, as: SIMD16<UInt8>.self)
+                dst.storeBytes(of: b, toByteOffset: n - 16, as: SIMD16<UInt8>.self)
+                // b's first 32 - n lanes are a's last ones.
+                let lane = SIMD16<UInt8>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
+                let seen = lane .< SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: 32 &- n))
+                // Lane-wise adds wrap modulo 256 per byte, which keeps the sum modulo 256.
+                let words = unsafeBitCast(a &+ b.replacing(with: 0, where: seen), to: SIMD2<UInt64>.self)
+                let m: UInt64 = 0x00FF_00FF_00FF_00FF
+                let lanes = (words[0] & m) &+ ((words[0] >> 8) & m) &+ (words[1] & m) &+ ((words[1] >> 8) & m)
+                return (lanes &* 0x0001_0001_0001_0001) >> 48
+            }
+            return copySumLong(dst, src, n)
+        }
+        if n >= 4 {
+            let a = src.loadUnaligned(as: UInt32.self)
+            let b = src.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
+            dst.storeBytes(of: a, as: UInt32.self)
+            dst.storeBytes(of: b, toByteOffset: n - 4, as: UInt32.self)
+            let fresh = (b &>> 8) &>> UInt32(truncatingIfNeeded: (7 &- n) &<< 3)
+            return wordSum(UInt64(a) | UInt64(fresh) << 32)
+        }
+        if n > 0 {
+            let a = src.load(as: UInt8.self)
+            let b = src.load(fromByteOffset: n >> 1, as: UInt8.self)
+            let c = src.load(fromByteOffset: n - 1, as: UInt8.self)
+            dst.storeBytes(of: a, as: UInt8.self)
+            dst.storeBytes(of: b, toByteOffset: n >> 1, as: UInt8.self)
+            dst.storeBytes(of: c, toByteOffset: n - 1, as: UInt8.self)
+            // n = 1: a = b = c; n = 2: b = c; n = 3: three bytes.
+            return UInt64(a) &+ (n > 1 ? UInt64(c) : 0) &+ (n == 3 ? UInt64(b) : 0)
+        }
+        return 0
+    }
+
+    /// ``copySum(_:_:_:)`` above 32 bytes: `memmove`, then the sum of the source.
+    @inlinable @inline(never)
+    public static func copySumLong(_ dst: UnsafeMutableRawPointer, _ src: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        dst.copyMemory(from: src, byteCount: n)
+        return UInt64(FIXChecksum.sum16(src, n))
+    }
+
     /// The byte sum modulo 256 of `n` bytes at `p` (``FIXChecksum/sum(_:_:)``).
     @inlinable @inline(__always)
     public static func byteSum(_ p: UnsafeRawPointer, _ n: Int) -> UInt8 {
