@@ -148,32 +148,7 @@ struct FIXFusedCodecTests {
         var index = FIXFieldIndex(capacity: 64)
         for _ in 0..<20_000 {
             let r = FIXPerfReport.random(&rng)
-            expectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
-        }
-    }
-
-    /// Encodes `r` with every field per report (`fields`) and from its order's template
-    /// (`order`, set from `r`, then `templated`); expects the same bytes, and that they parse.
-    func expectTemplateAgrees(_ r: FIXPerfReport, fields: inout FIXExecutionReportEncoder,
-                              templated: inout FIXExecutionReportEncoder, order: inout FIXExecutionReportOrder,
-                              index: inout FIXFieldIndex, sourceLocation: SourceLocation = #_sourceLocation) {
-        let want = r.encodeFast(&fields)
-        let ok = r.account.withUnsafeBytes { a in r.clOrdID.withUnsafeBytes { c in r.orderID.withUnsafeBytes { o in
-            r.symbol.withUnsafeBytes { s in
-                order.set(account: a, clOrdID: c, orderID: o, orderQty: r.orderQty, ordType: r.ordType, price: r.price,
-                          side: r.side, symbol: s, timeInForce: r.tif)
-            } } } }
-        #expect(ok, sourceLocation: sourceLocation)
-        let got: [UInt8]? = r.execID.withUnsafeBytes { x in
-            templated.encode(order, FIXExecutionReportExecution(
-                msgSeqNum: r.seq, sendingTime: r.sending, avgPx: r.avgPx, cumQty: r.cumQty, execID: x, lastPx: r.lastPx,
-                lastQty: r.lastQty, ordStatus: r.ordStatus, transactTime: r.transact, execType: r.execType,
-                leavesQty: r.leavesQty)).map { Array($0) }
-        }
-        #expect(got == want, sourceLocation: sourceLocation)
-        if let got {
-            let garbled = got.withUnsafeBytes { index.parse($0) }
-            #expect(garbled == nil, sourceLocation: sourceLocation)
+            fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
         }
     }
 
@@ -200,7 +175,7 @@ struct FIXFusedCodecTests {
             }
             if rng.below(4) == 0 { r.cumQty = Quantity(0) }
             if rng.below(2) == 0 { r.transact = r.sending; copies.transact += 1 }
-            expectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
+            fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
         }
         // The special paths were taken often (not a test that passes by never reaching them).
         #expect(copies.avgPx > 5_000 && copies.lastPx > 5_000 && copies.cumQty > 5_000)
@@ -266,4 +241,33 @@ func fixFusedFixtureOrder() -> FIXExecutionReportOrder {
         } } } }
     precondition(ok)
     return order
+}
+
+/// Encodes `r` with every field per report (`fields`) and from its order's template (`order`,
+/// set from `r`, then `templated`); expects the same bytes, and that they parse (framing,
+/// BodyLength and CheckSum checked by the parser). Returns the template path's bytes.
+@discardableResult
+func fixExpectTemplateAgrees(_ r: FIXPerfReport, fields: inout FIXExecutionReportEncoder,
+                             templated: inout FIXExecutionReportEncoder, order: inout FIXExecutionReportOrder,
+                             index: inout FIXFieldIndex, sourceLocation: SourceLocation = #_sourceLocation) -> [UInt8]? {
+    let want = r.encodeFast(&fields)
+    let ok = r.account.withUnsafeBytes { a in r.clOrdID.withUnsafeBytes { c in r.orderID.withUnsafeBytes { o in
+        r.symbol.withUnsafeBytes { s in
+            order.set(account: a, clOrdID: c, orderID: o, orderQty: r.orderQty, ordType: r.ordType, price: r.price,
+                      side: r.side, symbol: s, timeInForce: r.tif)
+        } } } }
+    #expect(ok, sourceLocation: sourceLocation)
+    let got: [UInt8]? = r.execID.withUnsafeBytes { x in
+        templated.encode(order, FIXExecutionReportExecution(
+            msgSeqNum: r.seq, sendingTime: r.sending, avgPx: r.avgPx, cumQty: r.cumQty, execID: x, lastPx: r.lastPx,
+            lastQty: r.lastQty, ordStatus: r.ordStatus, transactTime: r.transact, execType: r.execType,
+            leavesQty: r.leavesQty)).map { Array($0) }
+    }
+    #expect(got != nil, sourceLocation: sourceLocation)
+    #expect(got == want, sourceLocation: sourceLocation)
+    if let got {
+        let garbled = got.withUnsafeBytes { index.parse($0) }
+        #expect(garbled == nil, sourceLocation: sourceLocation)
+    }
+    return got
 }

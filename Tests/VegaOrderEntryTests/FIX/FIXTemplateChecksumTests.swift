@@ -9,33 +9,6 @@ import VegaTestSupport
 /// force every branch of that bookkeeping against `encode(_:)`, which still sums the bytes.
 @Suite("FIX template CheckSum and BodyLength")
 struct FIXTemplateChecksumTests {
-    /// `encode(_:)` and the template path with the same session constants on `r`: equal bytes,
-    /// and the bytes parse (framing, BodyLength and CheckSum checked by the parser).
-    func fixTemplateSumAgrees(_ r: FIXPerfReport, _ fields: inout FIXExecutionReportEncoder,
-                              _ templated: inout FIXExecutionReportEncoder, _ order: inout FIXExecutionReportOrder,
-                              _ index: inout FIXFieldIndex, sourceLocation: SourceLocation = #_sourceLocation) -> [UInt8]? {
-        let want = r.encodeFast(&fields)
-        let ok = r.account.withUnsafeBytes { a in r.clOrdID.withUnsafeBytes { c in r.orderID.withUnsafeBytes { o in
-            r.symbol.withUnsafeBytes { s in
-                order.set(account: a, clOrdID: c, orderID: o, orderQty: r.orderQty, ordType: r.ordType, price: r.price,
-                          side: r.side, symbol: s, timeInForce: r.tif)
-            } } } }
-        #expect(ok, sourceLocation: sourceLocation)
-        let got: [UInt8]? = r.execID.withUnsafeBytes { x in
-            templated.encode(order, FIXExecutionReportExecution(
-                msgSeqNum: r.seq, sendingTime: r.sending, avgPx: r.avgPx, cumQty: r.cumQty, execID: x, lastPx: r.lastPx,
-                lastQty: r.lastQty, ordStatus: r.ordStatus, transactTime: r.transact, execType: r.execType,
-                leavesQty: r.leavesQty)).map { Array($0) }
-        }
-        #expect(got != nil, sourceLocation: sourceLocation)
-        #expect(got == want, sourceLocation: sourceLocation)
-        if let got {
-            let garbled = got.withUnsafeBytes { index.parse($0) }
-            #expect(garbled == nil, sourceLocation: sourceLocation)
-        }
-        return got
-    }
-
     @Test("every ExecID length from 0 to 70 (each copy-and-sum width), negative and boundary MsgSeqNums, fraction prices: same bytes as encode(_:)")
     func execIDLengthsAndNumbers() {
         var rng = SplitMix64(seed: 0xC4EC)
@@ -51,7 +24,7 @@ struct FIXTemplateChecksumTests {
             if rng.below(2) == 0 { r.seq = seqs[rng.below(seqs.count)] }
             if rng.below(2) == 0 { r.avgPx = Price4(rawValue: Int64(rng.next() % 2_000_000_000) - 1_000_000_000) }
             if rng.below(2) == 0 { r.lastPx = Price4(rawValue: Int64(rng.next() % 2_000_000) - 1_000_000) }
-            _ = fixTemplateSumAgrees(r, &fields, &templated, &order, &index)
+            _ = fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
         }
     }
 
@@ -67,7 +40,7 @@ struct FIXTemplateChecksumTests {
                 var templated = FIXExecutionReportEncoder(beginString: begin, senderCompID: sender, targetCompID: target)
                 for _ in 0..<300 {
                     let r = FIXPerfReport.random(&rng)
-                    guard let got = fixTemplateSumAgrees(r, &fields, &templated, &order, &index) else { continue }
+                    guard let got = fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index) else { continue }
                     // `8=<begin><SOH>9=` + 3 digits + SOH in front of `35=`: the short path's layout.
                     if begin.utf8.count + 5 <= 16 && got.count - (begin.utf8.count + 9) - 7 < 1000 { shortPath += 1 } else { fallback += 1 }
                 }
@@ -89,7 +62,7 @@ struct FIXTemplateChecksumTests {
             let pad = Array("0123456789ABCDEF".utf8)
             r.symbol = (0..<(300 + rng.below(800))).map { _ in pad[rng.below(pad.count)] }
             r.execID = (0..<rng.below(300)).map { _ in pad[rng.below(pad.count)] }
-            if let got = fixTemplateSumAgrees(r, &fields, &templated, &order, &index), got.count > 1_000 + 19 { long += 1 }
+            if let got = fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index), got.count > 1_000 + 19 { long += 1 }
         }
         #expect(long > 500, "\(long) reports with a 4-digit BodyLength")
     }
