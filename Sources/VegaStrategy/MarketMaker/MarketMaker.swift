@@ -269,7 +269,7 @@ extension MarketMaker {
     mutating func crossesOurOwn(side: Side, price: Price4, excluding: OrderID, ownOrders: OwnOrdersView) -> Bool {
         // `case .some`, not `!= nil`: the latter calls OrderID's `==`, opaque across modules.
         guard case .some = ownOrders.firstSelfMatch(instrument: configuration.instrument, venue: configuration.venue,
-                                                             side: side, price: price, excluding: excluding)
+                                                     side: side, price: price, excluding: excluding)
         else { return false }
         _counters.heldBackSelfMatch &+= 1
         return true
@@ -283,8 +283,8 @@ extension MarketMaker {
         let now = context.now.nanoseconds
         if orderBucket.available(limit, now: now) { return true }
         _counters.limitedByRate &+= 1
-        // One token is 10^9 token-ns and accrues at perSecond per ns: a 1 ns floor, and no
-        // division by zero (a validated limited rate has perSecond ≥ 1).
+        // One token accrues every 10^9 / perSecond ns; a 1 ns floor, and no division by zero
+        // (a validated limited rate has perSecond ≥ 1).
         let wait = Swift.max(1_000_000_000 / UInt64(Swift.max(limit.perSecond, 1)), 1)
         context.scheduleTimer(at: Timestamp(nanoseconds: now &+ wait))
         return false
