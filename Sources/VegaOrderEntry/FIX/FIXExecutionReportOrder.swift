@@ -350,10 +350,8 @@ extension FIXExecutionReportEncoder {
             total &+= UInt64((word &* 0x0101_0101) >> 24)
             start = body + shortLengthStart
         } else {
-            let digits = FIXText.digitCount(UInt64(bodyLength))
-            start = body - 1 - digits - beginCount
-            _ = FIXText.putUnsigned(start + beginCount, UInt64(bodyLength), pairs)
-            (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+            let (wideStart, digits) = Self.putWideBodyLength(body: body, bodyLength, beginCount: beginCount, pairs: pairs)
+            start = wideStart
             FIXText.copy(start, constants, beginCount)
             total &+= UInt64(FIXChecksum.sum(start + beginCount, digits &+ 1))
         }
@@ -379,10 +377,7 @@ extension FIXExecutionReportEncoder {
             (body - 1).storeBytes(of: 0x01, as: UInt8.self)
             start = body - 1 - digits - beginCount
         } else {
-            let digits = FIXText.digitCount(UInt64(bodyLength))
-            start = body - 1 - digits - beginCount
-            _ = FIXText.putUnsigned(start + beginCount, UInt64(bodyLength), pairs)
-            (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+            start = Self.putWideBodyLength(body: body, bodyLength, beginCount: beginCount, pairs: pairs).start
         }
         FIXText.copy(start, constants, beginCount)
         // 64 zero bytes behind the body (the trailer overwrites them): whole blocks to sum.
@@ -399,6 +394,20 @@ extension FIXExecutionReportEncoder {
         p.storeBytes(of: UInt64(0x3D_30_31) | UInt64(hundreds | 0x30) << 24 | UInt64(pair) << 32 | 0x01 << 48, as: UInt64.self)
         p += 7
         return UnsafeRawBufferPointer(start: start, count: p - start)
+    }
+
+    /// BodyLength of any size and its SOH written in front of `body`, behind room for a
+    /// BeginString block of `beginCount` bytes; returns where the message starts and how many
+    /// digits it took. Both finishes' path for lengths their one-store forms do not cover.
+    /// Static and transparent: an instance call would copy the encoder.
+    @usableFromInline @_transparent
+    static func putWideBodyLength(body: UnsafeMutableRawPointer, _ bodyLength: Int, beginCount: Int,
+                                  pairs: UnsafeRawPointer) -> (start: UnsafeMutableRawPointer, digits: Int) {
+        let digits = FIXText.digitCount(UInt64(bodyLength))
+        let start = body - 1 - digits - beginCount
+        _ = FIXText.putUnsigned(start + beginCount, UInt64(bodyLength), pairs)
+        (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+        return (start, digits)
     }
 
     /// Copies a session block (`n` bytes, the constants padded): by two 16-byte words when

@@ -233,6 +233,14 @@ public enum FIXText {
         return (((w & m) &+ ((w >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
     }
 
+    /// The byte sum of the sixteen bytes of `a` and `b`, exact (at most 4,080): both words'
+    /// even and odd bytes into the same four 16-bit lanes, one multiplication for all.
+    @_transparent
+    public static func wordPairSum(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let m: UInt64 = 0x00FF_00FF_00FF_00FF
+        return (((a & m) &+ ((a >> 8) & m) &+ (b & m) &+ ((b >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
+    }
+
     /// ``putUnsignedWide(_:_:_:)`` that also returns the byte sum of the digits it wrote (the
     /// CheckSum contribution of the text, exact): from the digit word still in a register — one
     /// multiplication adds the digit values (at most 72: no carry between bytes) — plus 0x30 per
@@ -308,8 +316,7 @@ public enum FIXText {
             dst.storeBytes(of: b, toByteOffset: n - 8, as: UInt64.self)
             // b's low 16 - n bytes are a's: shifted out (8 of them at n = 8: all).
             let fresh = (b &>> 8) &>> UInt64(truncatingIfNeeded: (15 &- n) &<< 3)
-            let m: UInt64 = 0x00FF_00FF_00FF_00FF
-            return (((a & m) &+ ((a >> 8) & m) &+ (fresh & m) &+ ((fresh >> 8) & m)) &* 0x0001_0001_0001_0001) >> 48
+            return wordPairSum(a, fresh)
         }
         if n >= 16 {
             if n <= 32 {
@@ -322,9 +329,7 @@ public enum FIXText {
                 let seen = lane .< SIMD16<UInt8>(repeating: UInt8(truncatingIfNeeded: 32 &- n))
                 // Lane-wise adds wrap modulo 256 per byte, which keeps the sum modulo 256.
                 let words = unsafeBitCast(a &+ b.replacing(with: 0, where: seen), to: SIMD2<UInt64>.self)
-                let m: UInt64 = 0x00FF_00FF_00FF_00FF
-                let lanes = (words[0] & m) &+ ((words[0] >> 8) & m) &+ (words[1] & m) &+ ((words[1] >> 8) & m)
-                return (lanes &* 0x0001_0001_0001_0001) >> 48
+                return wordPairSum(words[0], words[1])
             }
             return copySumLong(dst, src, n)
         }
