@@ -99,6 +99,7 @@ final class RiskFixture: @unchecked Sendable {
     let ticks = UnsafeMutableBufferPointer<UInt64>.allocate(capacity: batch)
 
     func run(_ benchmark: Benchmark) {
+        scenario.refresh()
         benchmark.startMeasurement()
         let w0 = monotonic()
         scenario.runBatch(ticks)

@@ -60,10 +60,15 @@ public final class RiskScenario: @unchecked Sendable {
         cancels.deallocate()
     }
 
-    /// `ticks.count` checks of ``intent``, each bracketed by TSC reads into `ticks`; refreshes the
-    /// instrument's market-data time first and advances ``now``. Traps if any check refuses.
-    public func runBatch(_ ticks: UnsafeMutableBufferPointer<UInt64>) {
+    /// Marks the instrument's market data current at ``now`` (so the stale-data check passes):
+    /// before each batch, outside the measured window.
+    public func refresh() {
         core.onMarketData(InstrumentID(1), book: book, now: now)
+    }
+
+    /// `ticks.count` checks of ``intent``, each bracketed by TSC reads into `ticks`; advances
+    /// ``now``. Traps if any check refuses. Call ``refresh()`` first.
+    public func runBatch(_ ticks: UnsafeMutableBufferPointer<UInt64>) {
         let accepted = riskLoop(&core, book, intent, now, ticks)
         precondition(accepted == ticks.count, "risk refused \(ticks.count - accepted) of \(ticks.count)")
         now &+= UInt64(ticks.count) &* 1_000

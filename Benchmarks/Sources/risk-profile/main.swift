@@ -25,6 +25,7 @@ var all = [UInt64]()
 all.reserveCapacity(batches * perBatch)
 var cpu: UInt64 = 0
 for _ in 0..<batches {
+    scenario.refresh()
     let c0 = threadCPUNanoseconds()
     scenario.runBatch(ticks)
     cpu &+= threadCPUNanoseconds() &- c0
