@@ -172,11 +172,16 @@ final class LiveLaneUpkeep {
         for v in 0..<venues.count {
             look(after: v, &lane, now: now)
             if !catchUpReported[v] {
-                let (catching, next) = lane.withMarketDataQueue(v) { ($0.isCatchingUp, $0.catchUpNext) }
+                let (catching, next, outcome) = lane.withMarketDataQueue(v) { ($0.isCatchingUp, $0.catchUpNext, $0.catchUpOutcome) }
                 if !catching {
                     catchUpReported[v] = true
                     if venues[v].recovery != nil {
-                        logger.info("lane \(laneName): venue \(venues[v].name): late join: sequences 1..<\(next) fetched from the re-request server; reading the group")
+                        let why = outcome.map { " (\($0.rawValue))" } ?? ""
+                        if outcome == .serverSilentBehindGroup || outcome == .requestFailed {
+                            logger.warning("lane \(laneName): venue \(venues[v].name): late join: sequences 1..<\(next) fetched from the re-request server\(why); reading the group, which reports the rest as a gap")
+                        } else {
+                            logger.info("lane \(laneName): venue \(venues[v].name): late join: sequences 1..<\(next) fetched from the re-request server\(why); reading the group")
+                        }
                     }
                 }
             }

@@ -23,7 +23,9 @@ import VegaMarketData
 /// request, one request outstanding), handing each answer to the lane as a packet, until it
 /// reaches the first packet waiting on the group socket (peeked) — or, on a quiet group, until
 /// the server stops answering (it refuses a request past its last message; a request is sent
-/// again after 100 ms, five times). Meanwhile the group's packets wait in the socket's 16 MiB
+/// again after 100 ms, five times). While a later packet already waits on the group, the server
+/// holds what is asked for and silence only means it is slow (a starved venue process): the
+/// request is then sent again for up to 10 s before the catch-up ends. Meanwhile the group's packets wait in the socket's 16 MiB
 /// receive buffer; those the catch-up already delivered are dropped by the session as copies.
 /// A server that no longer retains sequence 1 leaves the start missing: the session then
 /// reports the gap and gives it up, as it would any loss.
@@ -38,6 +40,27 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
     public private(set) var isCatchingUp: Bool
     /// The next sequence number the catch-up asks for (where it ended, once over).
     public private(set) var catchUpNext: UInt64 = 1
+    /// Why the catch-up ended (nil while it runs, or when the venue has no re-request server).
+    public private(set) var catchUpOutcome: CatchUpOutcome?
+
+    /// Why a late join's catch-up ended: logged with where it ended.
+    public enum CatchUpOutcome: String, Sendable {
+        /// It reached the first packet waiting on the group.
+        case reachedGroup = "reached the group's first waiting packet"
+        /// The server stayed silent and nothing waits on the group: nothing more was published.
+        case serverQuiet = "the server had nothing more and the group was quiet"
+        /// The server stayed silent for 10 s though later packets wait on the group.
+        case serverSilentBehindGroup = "the server stopped answering with later packets waiting on the group"
+        /// An answer came that moved nothing forward (another session's, or only old messages).
+        case answerWithoutProgress = "an answer did not move the catch-up forward"
+        /// Sending a request failed.
+        case requestFailed = "a request could not be sent"
+    }
+
+    mutating func endCatchUp(_ outcome: CatchUpOutcome) {
+        isCatchingUp = false
+        catchUpOutcome = outcome
+    }
     /// When the outstanding catch-up request was sent (lane clock), 0: none outstanding.
     var catchUpSentAt: UInt64 = 0
     var catchUpRetries = 0
@@ -47,6 +70,9 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
     /// lasting silence means "nothing more").
     static var catchUpSilenceNanoseconds: UInt64 { 100_000_000 }
     static var catchUpRetries: Int { 5 }
+    /// Re-sends before giving up while the group already shows later packets (10 s at 100 ms;
+    /// the lane's own catch-up bound, 20 s, is above it).
+    static var catchUpRetriesBehindGroup: Int { 100 }
     var calls: UInt32 = 0
     /// Reads of the re-request socket still to make on every call: set after a request or an
     /// answer, counted down by empty reads (a request's answers are read at once, not every
@@ -108,7 +134,7 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
             do throws(HardwareError) {
                 _ = try recovery.transmit(UnsafeRawBufferPointer(rebasing: requestBuffer[0..<n]))
             } catch {
-                isCatchingUp = false
+                endCatchUp(.requestFailed)
                 throw error
             }
             catchUpSentAt = now
@@ -116,10 +142,19 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
         let n = try recovery.receive(into: &batch)
         guard n > 0 else {
             if now &- catchUpSentAt > Self.catchUpSilenceNanoseconds {
-                // Unanswered: ask again (a loaded venue may be slow), then take silence as the end.
+                // Unanswered: ask again (a loaded venue may be slow), then take silence as the end
+                // — soon on a quiet group, but much later when a packet beyond what was fetched
+                // already waits on the group: the server then holds the messages asked for and
+                // is only slow (a starved venue process), and ending here would leave the
+                // session's start, its stock directory, to the session's millisecond re-requests.
                 catchUpRetries &+= 1
                 catchUpSentAt = 0
-                if catchUpRetries > Self.catchUpRetries || reachedGroup() { isCatchingUp = false }
+                let waiting = groupSequence()
+                if let waiting, catchUpNext >= waiting {
+                    endCatchUp(.reachedGroup)
+                } else if catchUpRetries > (waiting == nil ? Self.catchUpRetries : Self.catchUpRetriesBehindGroup) {
+                    endCatchUp(waiting == nil ? .serverQuiet : .serverSilentBehindGroup)
+                }
             }
             return 0
         }
@@ -139,9 +174,9 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
         if advanced {
             catchUpSentAt = 0
             catchUpRetries = 0
-            if reachedGroup() { isCatchingUp = false }
+            if reachedGroup() { endCatchUp(.reachedGroup) }
         } else {
-            isCatchingUp = false
+            endCatchUp(.answerWithoutProgress)
         }
         return n
     }
@@ -149,10 +184,16 @@ public struct LiveFeedQueue: PacketQueue, ~Copyable {
     /// Whether the catch-up has reached the first packet waiting on the group socket (peeked,
     /// not read): from there on the group itself carries the session.
     func reachedGroup() -> Bool {
-        let got = recv(multicast.fd, peekBuffer, 20, Int32(MSG_PEEK | MSG_DONTWAIT))
-        guard got >= 20, MoldUDP64SessionID(readingFrom: peekBuffer) == session else { return false }
-        let sequence = UInt64(bigEndian: peekBuffer.loadUnaligned(fromByteOffset: 10, as: UInt64.self))
+        guard let sequence = groupSequence() else { return false }
         return catchUpNext >= sequence
+    }
+
+    /// The sequence number of the first packet waiting on the group socket (peeked, not read);
+    /// nil when none is waiting or it is not this session's.
+    func groupSequence() -> UInt64? {
+        let got = recv(multicast.fd, peekBuffer, 20, Int32(MSG_PEEK | MSG_DONTWAIT))
+        guard got >= 20, MoldUDP64SessionID(readingFrom: peekBuffer) == session else { return nil }
+        return UInt64(bigEndian: peekBuffer.loadUnaligned(fromByteOffset: 10, as: UInt64.self))
     }
 
     static var catchUpMessagesPerRequest: UInt16 { 512 }
