@@ -2,13 +2,25 @@
 /// stamps what it receives, and how a lost order-entry connection is re-established.
 extension ConfigurationParser {
     /// `[venues.feed]` keys of a live feed (refused with `backend = "sim"`).
-    static let liveFeedKeys = ["timestamping"]
+    static let liveFeedKeys = ["timestamping", "recovery_timeout_ms", "recovery_retries"]
     /// `[venues.order_entry]` keys of a live connection (refused with `[engine] backend = "sim"`).
     static let liveOrderEntryKeys = ["reconnect_ms"]
 
-    /// `timestamping` of a live feed into `feed`.
+    /// `timestamping`, `recovery_timeout_ms` and `recovery_retries` of a live feed into `feed`.
     func parseLiveFeed(_ f: ConfigurationTable, into feed: inout FeedConfiguration) {
         if let t = f.choice("timestamping", FeedTimestamping.self) { feed.timestamping = t }
+        for key in ["recovery_timeout_ms", "recovery_retries"] where f.has(key) && feed.recovery == nil {
+            f.fail(key, "needs `recovery` (there is no re-request server to wait for)", allowed: "set `recovery = \"host:port\"`, or omit it")
+        }
+        guard feed.recovery != nil else { return }
+        if let ms = f.integer("recovery_timeout_ms", 1...10_000,
+                              allowed: "an integer 1...10000 (milliseconds before an unanswered re-request is sent again)") {
+            feed.recoveryTimeoutMilliseconds = Int(ms)
+        }
+        if let n = f.integer("recovery_retries", 0...100,
+                             allowed: "an integer 0...100 (re-sends before a range is given up and its books marked stale)") {
+            feed.recoveryRetries = Int(n)
+        }
     }
 
     /// `reconnect_ms` of a live order-entry connection into `orderEntry`.

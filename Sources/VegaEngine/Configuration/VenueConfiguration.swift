@@ -95,9 +95,21 @@ public struct FeedConfiguration: Sendable, Equatable {
     public var interface: String?
     /// `timestamping`: which receive stamps the live feed asks for (``FeedTimestamping``).
     public var timestamping: FeedTimestamping
+    /// `recovery_timeout_ms`: a re-request unanswered this long is sent again (live, with
+    /// `recovery`); the MoldUDP64 session's `requestTimeoutNanoseconds`.
+    public var recoveryTimeoutMilliseconds: Int
+    /// `recovery_retries`: re-sends of an unanswered re-request before its range is given up and
+    /// the books it touches are marked stale; the session's `maxRetries`.
+    public var recoveryRetries: Int
+
+    /// The MoldUDP64 session's defaults: 2 ms, 3 re-sends.
+    public static let defaultRecoveryTimeoutMilliseconds = 2
+    public static let defaultRecoveryRetries = 3
 
     public init(session: MoldUDP64SessionID, backend: Backend, lineA: HostPort? = nil, lineB: HostPort? = nil,
-                recovery: HostPort? = nil, interface: String? = nil, timestamping: FeedTimestamping = .hardware) {
+                recovery: HostPort? = nil, interface: String? = nil, timestamping: FeedTimestamping = .hardware,
+                recoveryTimeoutMilliseconds: Int = FeedConfiguration.defaultRecoveryTimeoutMilliseconds,
+                recoveryRetries: Int = FeedConfiguration.defaultRecoveryRetries) {
         self.session = session
         self.backend = backend
         self.lineA = lineA
@@ -105,6 +117,8 @@ public struct FeedConfiguration: Sendable, Equatable {
         self.recovery = recovery
         self.interface = interface
         self.timestamping = timestamping
+        self.recoveryTimeoutMilliseconds = recoveryTimeoutMilliseconds
+        self.recoveryRetries = recoveryRetries
     }
 }
 

@@ -59,7 +59,7 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
         orderEntry = oe
         feeds = .allocate(capacity: n)
         for (v, venue) in setup.venues.enumerated() {
-            (feeds + v).initialize(to: MoldUDP64Session(MoldUDP64SessionConfiguration(session: venue.feedSession)))
+            (feeds + v).initialize(to: MoldUDP64Session(venue.feedSessionConfiguration))
         }
         self.journal = journal
         requestBuffer = .allocate(byteCount: MoldUDP64.requestLength, alignment: 8)

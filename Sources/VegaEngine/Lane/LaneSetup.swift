@@ -29,9 +29,16 @@ public struct LaneSetup: Sendable {
         /// Fee per share when our order takes liquidity, and when it adds it (negative: a rebate).
         public var takeFeePerShare: Price4
         public var makeFeePerShare: Price4
+        /// The feed's MoldUDP64 re-requests: an unanswered one is sent again after this long, at
+        /// most `recoveryRetries` times, then its range is given up (`[venues.feed]`
+        /// `recovery_timeout_ms`, `recovery_retries`).
+        public var recoveryTimeoutNanoseconds: UInt64
+        public var recoveryRetries: Int
 
         public init(id: VenueID, name: String, feedSession: MoldUDP64SessionID, username: String, password: String,
-                    takeFeePerShare: Price4 = .zero, makeFeePerShare: Price4 = .zero) {
+                    takeFeePerShare: Price4 = .zero, makeFeePerShare: Price4 = .zero,
+                    recoveryTimeoutNanoseconds: UInt64 = UInt64(FeedConfiguration.defaultRecoveryTimeoutMilliseconds) * 1_000_000,
+                    recoveryRetries: Int = FeedConfiguration.defaultRecoveryRetries) {
             self.id = id
             self.name = name
             self.feedSession = feedSession
@@ -39,6 +46,14 @@ public struct LaneSetup: Sendable {
             self.password = password
             self.takeFeePerShare = takeFeePerShare
             self.makeFeePerShare = makeFeePerShare
+            self.recoveryTimeoutNanoseconds = recoveryTimeoutNanoseconds
+            self.recoveryRetries = recoveryRetries
+        }
+
+        /// The lane's MoldUDP64 session for this venue's feed.
+        public var feedSessionConfiguration: MoldUDP64SessionConfiguration {
+            MoldUDP64SessionConfiguration(session: feedSession, requestTimeoutNanoseconds: recoveryTimeoutNanoseconds,
+                                          maxRetries: recoveryRetries)
         }
     }
 

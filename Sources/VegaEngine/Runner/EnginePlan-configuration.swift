@@ -47,7 +47,9 @@ extension EnginePlan {
             passwords[v.name] = password
             laneVenues.append(LaneSetup.Venue(id: v.id, name: v.name, feedSession: v.feed.session, username: username,
                                               password: password, takeFeePerShare: v.fees.takePerShare,
-                                              makeFeePerShare: v.fees.makePerShare))
+                                              makeFeePerShare: v.fees.makePerShare,
+                                              recoveryTimeoutNanoseconds: UInt64(v.feed.recoveryTimeoutMilliseconds) * 1_000_000,
+                                              recoveryRetries: v.feed.recoveryRetries))
         }
         func venueID(_ name: String) throws -> VenueID {
             guard let v = c.venue(named: name) else { throw EngineError("\(c.source): no venue named \(name)") }

@@ -107,6 +107,39 @@ struct LiveConfigurationTests {
         #expect(plan.lanes[0].setup.venues[0].password == "pw", "from the environment variable password_env names")
     }
 
+    @Test("recovery_timeout_ms and recovery_retries reach the lane's MoldUDP64 session; the session's defaults otherwise")
+    func recoveryTimingReachesTheLane() throws {
+        let defaults = try EnginePlan(configuration: try #require(S.parse(Self.text(orderEntry: "  password_env = \"LCT_PW\""), host: Self.host)),
+                                      text: nil, host: Self.host)
+        let session = defaults.lanes[0].setup.venues[0].feedSessionConfiguration
+        let library = MoldUDP64SessionConfiguration()
+        #expect(session.requestTimeoutNanoseconds == library.requestTimeoutNanoseconds)
+        #expect(session.maxRetries == library.maxRetries)
+        let text = Self.text(feed: "  recovery_timeout_ms = 25\n  recovery_retries = 8", orderEntry: "  password_env = \"LCT_PW\"")
+        let c = try #require(S.parse(text, host: Self.host))
+        #expect(c.venues[0].feed.recoveryTimeoutMilliseconds == 25)
+        #expect(c.venues[0].feed.recoveryRetries == 8)
+        let configured = try EnginePlan(configuration: c, text: text, host: Self.host).lanes[0].setup.venues[0].feedSessionConfiguration
+        #expect(configured.requestTimeoutNanoseconds == 25_000_000)
+        #expect(configured.maxRetries == 8)
+        #expect(configured.session == c.venues[0].feed.session)
+    }
+
+    @Test("recovery timing: out of range, not an integer, or without a re-request server is refused by key")
+    func badRecoveryTiming() {
+        let zero = onlyError(Self.text(feed: "  recovery_timeout_ms = 0"))
+        #expect(zero?.keyPath == "venues[0].feed.recovery_timeout_ms")
+        #expect(zero?.allowed?.contains("1...10000") == true, "\(String(describing: zero))")
+        let many = onlyError(Self.text(feed: "  recovery_retries = 101"))
+        #expect(many?.keyPath == "venues[0].feed.recovery_retries")
+        #expect(many?.allowed?.contains("0...100") == true, "\(String(describing: many))")
+        let word = onlyError(Self.text(feed: "  recovery_retries = \"three\""))
+        #expect(word?.keyPath == "venues[0].feed.recovery_retries")
+        let orphan = onlyError(Self.text(feed: "  recovery_timeout_ms = 10").replacingFirst("  recovery = \"127.0.0.1:26701\"\n", with: ""))
+        #expect(orphan?.keyPath == "venues[0].feed.recovery_timeout_ms")
+        #expect(orphan?.problem.contains("needs `recovery`") == true, "\(String(describing: orphan))")
+    }
+
     @Test("a host name is resolved to IPv4 for the plan")
     func hostNameResolves() throws {
         let text = Self.text(orderEntry: "  password_env = \"LCT_PW\"").replacingFirst("host = \"127.0.0.1\"", with: "host = \"localhost\"")
