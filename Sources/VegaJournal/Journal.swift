@@ -121,9 +121,18 @@ public final class Journal: @unchecked Sendable {
         }
     }
 
-    /// Starts the writer thread.
+    /// Syncs for the writer under `every-batch` (``JournalSyncer``); set by ``start()``.
+    private(set) var syncer: JournalSyncer? = nil
+
+    /// Starts the writer thread (and, under `every-batch`, the thread that runs its syncs).
     public func start() throws(JournalError) {
         precondition(thread == nil, "Journal.start() called twice")
+        if configuration.durability == .everyBatch {
+            let s = JournalSyncer()
+            syncer = s
+            try s.start(journal: self)
+            state.syncer = s
+        }
         let box = Unmanaged.passRetained(self)
         var t = pthread_t()
         let rc = pthread_create(&t, nil, { raw in
@@ -133,6 +142,8 @@ public final class Journal: @unchecked Sendable {
         }, box.toOpaque())
         guard rc == 0 else {
             box.release()
+            state.syncer = nil
+            syncer?.stop()
             throw JournalError(path: configuration.directory, operation: "start writer thread for", errno: rc)
         }
         thread = t
@@ -145,6 +156,7 @@ public final class Journal: @unchecked Sendable {
             stopRequested.store(true, ordering: .releasing)
             pthread_join(t, nil)
             thread = nil
+            syncer?.stop()
         } else {
             drainOnce()  // never started: write what is there from this thread
             finish()

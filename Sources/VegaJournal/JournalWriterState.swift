@@ -34,6 +34,9 @@ struct WriterState {
     var writebackFrom = 0
     let syncEveryRecord: Bool
     let startsWriteback: Bool
+    /// Runs the every-batch sync off the writer's path once the writer thread is started
+    /// (``JournalSyncer``); nil for the other policies and for ``Journal/flush()``.
+    var syncer: JournalSyncer? = nil
 
     /// The staging buffer's size: records are written to the file in `pwrite`s of up to this
     /// many bytes. A record longer than this is written straight from the ring.
@@ -218,6 +221,15 @@ struct WriterState {
     /// to readers and survive the process dying), then syncs if the policy says so.
     mutating func batchDone(now: UInt64, journal: Journal) throws(JournalError) {
         try writeStaged()
+        if let syncer {
+            // The index entries the previous syncs made durable, then hand this batch over.
+            try flushIndex(upTo: journal.durableSequence)
+            if unsyncedSequence != 0, segmentFD >= 0 {
+                syncer.request(fd: segmentFD, sequence: unsyncedSequence, path: segmentPath ?? configuration.directory)
+                unsyncedSequence = 0
+            }
+            return
+        }
         switch configuration.durability {
         case .everyRecord, .everyBatch: try sync(journal: journal)
         case .interval(let ns): if now &- lastSyncAt >= ns { try sync(journal: journal) }
@@ -278,6 +290,29 @@ struct WriterState {
         if sync && fdatasync(indexFD) != 0 { throw JournalError(path: path, operation: "fdatasync index", errno: Glibc.errno) }
     }
 
+    /// Writes the pending index entries whose sequence is at most `bound` (durable records only).
+    mutating func flushIndex(upTo bound: UInt64) throws(JournalError) {
+        guard indexFD >= 0, !indexPending.isEmpty else { return }
+        let k = indexPending.withUnsafeBytes { raw -> Int in
+            var k = 0
+            while k + 24 <= raw.count && UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: k, as: UInt64.self)) <= bound { k += 24 }
+            return k
+        }
+        guard k > 0 else { return }
+        let ok = indexPending.withUnsafeBytes { raw -> Bool in
+            var off = 0
+            while off < k {
+                let n = write(indexFD, raw.baseAddress! + off, k - off)
+                if n < 0 { if Glibc.errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
+        }
+        let path = segmentPath.map { JournalReader.indexPath(forSegment: $0) } ?? configuration.directory
+        guard ok else { throw JournalError(path: path, operation: "write index", errno: Glibc.errno) }
+        indexPending.removeFirst(k)
+    }
+
     /// Closes the open segment (if any) and opens the next one: creates the file, reserves its
     /// `segmentBytes` (`posix_fallocate`, so a full disk shows here and not mid-batch), writes and
     /// syncs its header, creates its index and syncs the directory.
@@ -335,6 +370,7 @@ struct WriterState {
     /// Syncs the open segment and its index, trims the segment to its data and closes both.
     mutating func closeSegment(journal: Journal) throws(JournalError) {
         guard segmentFD >= 0 else { return }
+        syncer?.waitIdle()
         try sync(journal: journal, syncIndex: true)
         let fd = segmentFD
         let path = segmentPath ?? configuration.directory
