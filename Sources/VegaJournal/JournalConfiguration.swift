@@ -10,10 +10,13 @@ public enum JournalDurability: Sendable, Equatable, CustomStringConvertible {
     case everyRecord
     /// Sync after every batch (the default) — group commit. A batch is every record waiting in
     /// the ring when the writer looks, at most ``JournalConfiguration/maximumBatch``; the writer
-    /// writes the batch, `fdatasync`s the segment once, then publishes the batch's last sequence
-    /// as durable. Whatever the lane appends during that sync is the next batch, so under load
-    /// syncs get rarer and bigger (bounded by `maximumBatch` records), while an idle journal
-    /// syncs a lone record as soon as the writer sees it (within `idleSleepNanoseconds`).
+    /// writes the batch to the segment, then one `fdatasync` of the segment covers it and the
+    /// batch's last sequence is published as durable. With a writer thread (``Journal/start()``)
+    /// the sync runs on a sync thread while the writer formats the next batch; a batch that ends
+    /// while a sync runs waits for the next sync, which then covers every batch written before it
+    /// starts — so under load syncs get rarer and bigger, while an idle journal syncs a lone
+    /// record as soon as the writer sees it (within `idleSleepNanoseconds`). Without a writer
+    /// thread (``Journal/flush()``) each batch is synced in line before `flush()` returns.
     case everyBatch
     /// Sync at most every `nanoseconds` (and at roll and close).
     case interval(nanoseconds: UInt64)
