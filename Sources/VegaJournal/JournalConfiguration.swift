@@ -1,13 +1,22 @@
 /// When the writer makes records durable (written back to the disk and waited for).
 ///
-/// Whatever the policy, a record the writer has copied into its segment survives the *process*
-/// dying (`kill -9`): the mapping's pages belong to the kernel's page cache. The policy decides
-/// what survives the *machine* dying, and when ``Journal/durableSequence`` advances.
+/// Whatever the policy, a record the writer has written to its segment — every record of a
+/// batch, when the batch ends (``Journal/writtenSequence``) — survives the *process* dying
+/// (`kill -9`): the written pages belong to the kernel's page cache. The policy decides what
+/// survives the *machine* dying, and when ``Journal/durableSequence`` advances: only after the
+/// `fdatasync` of the segment that holds the record has returned.
 public enum JournalDurability: Sendable, Equatable, CustomStringConvertible {
-    /// Sync after every record: the strongest and slowest (one `msync` each).
+    /// Sync after every record: the strongest and slowest (one `pwrite` and one `fdatasync` each).
     case everyRecord
-    /// Sync after every batch the writer drains from the ring (the default): a batch is
-    /// whatever accumulated while the previous sync ran, so the cost amortises under load.
+    /// Sync after every batch (the default) — group commit. A batch is every record waiting in
+    /// the ring when the writer looks, at most ``JournalConfiguration/maximumBatch``; the writer
+    /// writes the batch to the segment, then one `fdatasync` of the segment covers it and the
+    /// batch's last sequence is published as durable. With a writer thread (``Journal/start()``)
+    /// the sync runs on a sync thread while the writer formats the next batch; a batch that ends
+    /// while a sync runs waits for the next sync, which then covers every batch written before it
+    /// starts — so under load syncs get rarer and bigger, while an idle journal syncs a lone
+    /// record as soon as the writer sees it (within `idleSleepNanoseconds`). Without a writer
+    /// thread (``Journal/flush()``) each batch is synced in line before `flush()` returns.
     case everyBatch
     /// Sync at most every `nanoseconds` (and at roll and close).
     case interval(nanoseconds: UInt64)

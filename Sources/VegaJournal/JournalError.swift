@@ -22,27 +22,12 @@ public struct JournalError: Error, Sendable, CustomStringConvertible {
     }
 }
 
-/// A file mapped into memory, read-write (the writer's segment) or read-only (readers).
+/// A file mapped into memory (readers: segments and indexes).
 final class MappedFile {
     let path: String
     let fd: Int32
     private(set) var base: UnsafeMutableRawPointer
     private(set) var size: Int
-
-    /// Creates `path` (which must not exist) with `size` zero bytes and maps it read-write.
-    static func create(path: String, size: Int) throws(JournalError) -> MappedFile {
-        let fd = Glibc.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { throw JournalError(path: path, operation: "create", errno: Glibc.errno) }
-        // posix_fallocate reserves the blocks now, so a full disk is found at roll time and
-        // not as SIGBUS when the writer touches a page of a sparse file.
-        let rc = posix_fallocate(fd, 0, off_t(size))
-        if rc != 0 {
-            Glibc.close(fd)
-            unlink(path)
-            throw JournalError(path: path, operation: "reserve \(size) bytes for", errno: rc)
-        }
-        return try map(path: path, fd: fd, size: size, writable: true)
-    }
 
     /// Maps an existing file; read-only unless `writable`.
     static func open(path: String, writable: Bool) throws(JournalError) -> MappedFile {
@@ -75,34 +60,9 @@ final class MappedFile {
         self.size = size
     }
 
-    /// Writes the pages holding `[from, to)` back to the disk and waits for it.
-    func sync(from: Int, to: Int) throws(JournalError) {
-        guard to > from else { return }
-        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
-        let start = from & ~(page - 1)
-        guard msync(base + start, to - start, MS_SYNC) == 0 else {
-            throw JournalError(path: path, operation: "msync", errno: Glibc.errno)
-        }
-    }
-
-    /// Unmaps, trims the file to `length` bytes and closes it.
-    func close(trimmingTo length: Int?) throws(JournalError) {
-        if size > 0 { munmap(base, size) }
-        size = 0
-        defer { Glibc.close(fd) }
-        if let length {
-            guard ftruncate(fd, off_t(length)) == 0 else {
-                throw JournalError(path: path, operation: "trim", errno: Glibc.errno)
-            }
-            guard fdatasync(fd) == 0 else { throw JournalError(path: path, operation: "fdatasync", errno: Glibc.errno) }
-        }
-    }
-
     deinit {
-        if size > 0 {
-            munmap(base, size)
-            Glibc.close(fd)
-        }
+        if size > 0 { munmap(base, size) }
+        Glibc.close(fd)
     }
 }
 

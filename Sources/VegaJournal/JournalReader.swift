@@ -197,6 +197,52 @@ public final class JournalReader {
         return false
     }
 
+    /// Rewrites the index of the segment at `segmentPath` from its records (an entry at the first
+    /// record and at every sequence ≡ 1 mod ``JournalFormat/indexStride``, as the writer makes
+    /// them) if the index on the disk differs, and syncs it. Scanning stops at the first bad
+    /// record, so call it after trimming a torn tail.
+    /// - Returns: whether the index was rewritten.
+    /// - Throws: ``JournalError`` if the segment cannot be read or the index written.
+    static func rebuildIndex(segmentPath: String) throws(JournalError) -> Bool {
+        let file = try MappedFile.open(path: segmentPath, writable: false)
+        guard case .success(let header) = JournalSegmentHeader.read(from: file.base, count: file.size) else { return false }
+        var bytes: [UInt8] = []
+        var scanner = SegmentScanner(base: file.base, size: file.size, firstSequence: header.firstSequence)
+        var first = true
+        scan: while true {
+            switch scanner.next() {
+            case .end, .problem: break scan
+            case .record(let seq, _, _, let ts, _, let offset):
+                if first || (seq &- 1) % JournalFormat.indexStride == 0 {
+                    withUnsafeBytes(of: seq.littleEndian) { bytes.append(contentsOf: $0) }
+                    withUnsafeBytes(of: ts.littleEndian) { bytes.append(contentsOf: $0) }
+                    withUnsafeBytes(of: UInt64(offset).littleEndian) { bytes.append(contentsOf: $0) }
+                }
+                first = false
+            }
+        }
+        let path = indexPath(forSegment: segmentPath)
+        let existing = try? MappedFile.open(path: path, writable: false)
+        if let existing, existing.size == bytes.count,
+           bytes.withUnsafeBytes({ memcmp($0.baseAddress ?? UnsafeRawPointer(bitPattern: 8)!, existing.base, bytes.count) == 0 }) {
+            return false
+        }
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw JournalError(path: path, operation: "rebuild index", errno: Glibc.errno) }
+        defer { Glibc.close(fd) }
+        let written = bytes.withUnsafeBytes { raw -> Bool in
+            var off = 0
+            while off < raw.count {
+                let n = write(fd, raw.baseAddress! + off, raw.count - off)
+                if n < 0 { if Glibc.errno == EINTR { continue }; return false }
+                off += n
+            }
+            return true
+        }
+        guard written, fdatasync(fd) == 0 else { throw JournalError(path: path, operation: "rebuild index", errno: Glibc.errno) }
+        return true
+    }
+
     private func checkIndex(_ segment: Segment) -> [JournalProblem] {
         guard let file = maps[segment.header.segment] else { return [] }
         return readIndex(segment).filter { !pointsAtRecord(file, $0) }.map {

@@ -75,7 +75,8 @@ let benchmarks: @Sendable () -> Void = {
     for (name, root) in [("disk", "/tmp"), ("tmpfs", "/dev/shm")] {
         Benchmark(
             "journal-to-\(name)-every-batch-64B",
-            configuration: .init(metrics: [.wallClock, .throughput], scalingFactor: .mega, maxDuration: .seconds(10), maxIterations: 10)
+            configuration: .init(metrics: [.wallClock, .throughput, writerCPUNanosecondsPerRecord, recordsPerBatch],
+                                 scalingFactor: .mega, maxDuration: .seconds(10), maxIterations: 10)
         ) { benchmark in
             let dir = "\(root)/vega-journal-bench-\(getpid())"
             _ = system("rm -rf '\(dir)'")
@@ -91,6 +92,12 @@ let benchmarks: @Sendable () -> Void = {
             }
             try? journal.close()
             benchmark.stopMeasurement()
+            // The writer thread's own CPU per record (user + system, its CLOCK_THREAD_CPUTIME_ID
+            // at the end) and how many records it took per batch (= per sync under every-batch).
+            let stats = journal.stats
+            precondition(stats.records == UInt64(benchmark.scaledIterations.count) && journal.isHealthy, "\(stats) \(journal.failure ?? "")")
+            benchmark.measurement(writerCPUNanosecondsPerRecord, Int(stats.writerCPUNanoseconds / max(stats.records, 1)))
+            benchmark.measurement(recordsPerBatch, Int(stats.records / max(stats.batches, 1)))
             _ = system("rm -rf '\(dir)'")
         }
     }
@@ -148,5 +155,7 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
+let writerCPUNanosecondsPerRecord = BenchmarkMetric.custom("writer CPU ns/record", polarity: .prefersSmaller, useScalingFactor: false)
+let recordsPerBatch = BenchmarkMetric.custom("records/batch", polarity: .prefersLarger, useScalingFactor: false)
 let writerRecordsPerSecond = BenchmarkMetric.custom("writer records/s", polarity: .prefersLarger, useScalingFactor: false)
 let writerRecordsPerCPUSecond = BenchmarkMetric.custom("writer records/CPU-s", polarity: .prefersLarger, useScalingFactor: false)
