@@ -22,11 +22,13 @@ public struct FIXExecutionReportOrder: ~Copyable {
     @usableFromInline let pairs: UnsafeMutableRawPointer
     /// End offsets of the four runs in `storage` (run k is `ends[k-1] ..< ends[k]`, run 0 from 0).
     @usableFromInline var end0 = 0, end1 = 0, end2 = 0, end3 = 0
-    /// Price (44) as rendered in run 3: its raw value, offset in `storage` and byte count (0 when
-    /// the order has no price or its text is longer than 16 bytes). A report's AvgPx or LastPx
-    /// equal to it is copied from here (one 16-byte word), not converted again.
+    /// Price (44) as rendered in run 3: its raw value, offset in `storage` and byte count. A
+    /// report's AvgPx or LastPx equal to it is copied from here (one 16-byte word), not converted
+    /// again. When the order has no price or its text is longer than 16 bytes, these describe
+    /// the text of 0 instead (value 0, `"0"` kept behind the text at ``zeroAt``): a copy is then
+    /// still right, so the encoder tests the value alone, never the count.
     @usableFromInline var priceRaw: Int64 = 0, priceAt = 0, priceCount = 0
-    /// OrderQty (38) as rendered in run 2, likewise (count 0 when longer than 16 bytes): a
+    /// OrderQty (38) as rendered in run 2, likewise (the text of 0 when longer than 16 bytes): a
     /// report's CumQty, LastQty or LeavesQty equal to it (a new order's LeavesQty, a full fill's
     /// CumQty and LastQty) is copied from here.
     @usableFromInline var orderQtyRaw: UInt64 = 0, orderQtyAt = 0, orderQtyCount = 0
@@ -42,6 +44,11 @@ public struct FIXExecutionReportOrder: ~Copyable {
     /// Over-read room behind the text: runs are copied by whole 16-byte words.
     @inlinable static var padding: Int { 48 }
 
+    /// Where `"0"` is kept, zero-padded (16 bytes behind the text's room: past what the writers
+    /// of ``set(account:clOrdID:orderID:orderQty:ordType:price:side:symbol:timeInForce:)`` may
+    /// store beyond it).
+    @inlinable var zeroAt: Int { capacity &+ 16 }
+
     /// Allocates room for `capacity` bytes of text (identifiers plus about 60 bytes of tags and
     /// numbers); a ``set(account:clOrdID:orderID:orderQty:ordType:price:side:symbol:timeInForce:)``
     /// whose text does not fit is refused.
@@ -51,6 +58,7 @@ public struct FIXExecutionReportOrder: ~Copyable {
         self.storage = .allocate(byteCount: capacity + Self.padding, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + Self.padding)
         self.pairs = FIXText.makeDigitPairs()
+        storage.storeBytes(of: UInt8(ascii: "0"), toByteOffset: capacity + 16, as: UInt8.self)
         self.run1 = UnsafeRawPointer(storage)
         self.run2 = UnsafeRawPointer(storage)
         self.run3 = UnsafeRawPointer(storage)
@@ -78,7 +86,10 @@ public struct FIXExecutionReportOrder: ~Copyable {
         let text = account.count &+ clOrdID.count &+ orderID.count &+ symbol.count
         end0 = 0; end1 = 0; end2 = 0; end3 = 0; shortEnd = 0
         length0 = 0; length1 = 0; length2 = 0; length3 = 0
-        priceCount = 0; orderQtyCount = 0; textSum = 0
+        textSum = 0
+        // The text of 0 until the real ones are known to fit 16 bytes.
+        priceRaw = 0; priceAt = zeroAt; priceCount = 1; priceSum = 0x30
+        orderQtyRaw = 0; orderQtyAt = zeroAt; orderQtyCount = 1; orderQtySum = 0x30
         if text > capacity &- 140 { return false }
         var p = storage
         // Each run ends with the `<SOH>tag=` of the per-report field that follows it (AvgPx,
@@ -94,10 +105,12 @@ public struct FIXExecutionReportOrder: ~Copyable {
         E.field(&p, E.Tag.orderQty)
         // The wide writers store up to 8 bytes past the text: overwritten next, or padding.
         let qty = FIXText.putUnsignedWideSum(p, orderQty.rawValue, pairs)
-        orderQtyRaw = orderQty.rawValue
-        orderQtyAt = p - storage
-        orderQtyCount = qty.count <= 16 ? qty.count : 0
-        orderQtySum = qty.sum
+        if qty.count <= 16 {
+            orderQtyRaw = orderQty.rawValue
+            orderQtyAt = p - storage
+            orderQtyCount = qty.count
+            orderQtySum = qty.sum
+        }
         p += qty.count
         E.field(&p, E.Tag.ordStatus)
         end2 = p - storage
@@ -105,12 +118,13 @@ public struct FIXExecutionReportOrder: ~Copyable {
         if let price {
             E.field(&p, E.Tag.price)
             let px = FIXText.putPrice4WideSum(p, price.rawValue, pairs)
-            priceRaw = price.rawValue
-            priceAt = p - storage
-            priceSum = px.sum
+            if px.count <= 16 {
+                priceRaw = price.rawValue
+                priceAt = p - storage
+                priceCount = px.count
+                priceSum = px.sum
+            }
             p += px.count
-            // Set last: a price text that does not fit 16 bytes is never copied.
-            priceCount = px.count <= 16 ? px.count : 0
         }
         E.char(&p, E.Tag.side, side)
         Self.put(&p, E.Tag.symbol, symbol)
@@ -248,7 +262,7 @@ extension FIXExecutionReportEncoder {
         let avgPxText = p
         let avgPxCount: Int
         let avgPxSum: UInt64
-        if v.avgPx.rawValue == order.priceRaw && order.priceCount != 0 {
+        if v.avgPx.rawValue == order.priceRaw {
             p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             avgPxCount = order.priceCount
             avgPxSum = order.priceSum
@@ -273,7 +287,7 @@ extension FIXExecutionReportEncoder {
                 q.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 q += avgPxCount
                 sum &+= avgPxSum
-            } else if v.lastPx.rawValue == order.priceRaw && order.priceCount != 0 {
+            } else if v.lastPx.rawValue == order.priceRaw {
                 q.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 q += order.priceCount
                 sum &+= order.priceSum
@@ -354,7 +368,7 @@ extension FIXExecutionReportEncoder {
     @usableFromInline @_transparent
     static func commonQuantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ order: borrowing FIXExecutionReportOrder,
                                _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64)? {
-        if value == order.orderQtyRaw && order.orderQtyCount != 0 {
+        if value == order.orderQtyRaw {
             p.storeBytes(of: (order.storage + order.orderQtyAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             return (order.orderQtyCount, order.orderQtySum)
         }
@@ -415,7 +429,7 @@ extension FIXExecutionReportEncoder {
         let avgPxText = p
         let avgPxCount: Int
         let avgPxSum: UInt64
-        if v.avgPx.rawValue == order.priceRaw && order.priceCount != 0 {
+        if v.avgPx.rawValue == order.priceRaw {
             p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             avgPxCount = order.priceCount
             avgPxSum = order.priceSum
@@ -440,7 +454,7 @@ extension FIXExecutionReportEncoder {
                 p.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += avgPxCount
                 sum &+= avgPxSum
-            } else if v.lastPx.rawValue == order.priceRaw && order.priceCount != 0 {
+            } else if v.lastPx.rawValue == order.priceRaw {
                 // A fill at the order's limit price (AvgPx differing after earlier fills).
                 p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += order.priceCount
@@ -494,7 +508,7 @@ extension FIXExecutionReportEncoder {
     @inlinable @inline(__always)
     static func quantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ order: borrowing FIXExecutionReportOrder,
                          _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64) {
-        if value == order.orderQtyRaw && order.orderQtyCount != 0 {
+        if value == order.orderQtyRaw {
             p.storeBytes(of: (order.storage + order.orderQtyAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             return (order.orderQtyCount, order.orderQtySum)
         }

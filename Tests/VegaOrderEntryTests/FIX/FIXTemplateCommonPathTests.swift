@@ -168,4 +168,41 @@ struct FIXTemplateCommonPathTests {
         }
         #expect(direct == nil, "a long BeginString taken by the common path")
     }
+    @Test("an order without a Price, or whose Price or OrderQty text is over 16 bytes, stands in the text of 0: reports with zeros and with other values are encode(_:)'s bytes on both paths")
+    func zeroTextStandIn() {
+        var fields = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
+        var templated = FIXExecutionReportEncoder(senderCompID: "VEGA", targetCompID: "CLIENT1")
+        var order = FIXExecutionReportOrder(capacity: 512)
+        var index = FIXFieldIndex(capacity: 64)
+        let t = Timestamp<UTC>(nanoseconds: 1_795_342_530_124_000_000)
+        var common = 0
+        for price: Price4? in [nil, Price4(rawValue: Int64.max / 2), Price4(rawValue: 1_012_500)] {
+            for orderQty in [Quantity(100), Quantity(100_000_000_000_000_000)] {
+                for value in [Int64(0), 1, 1_012_500] {
+                    let r = FIXPerfReport(
+                        seq: 7, sending: t, transact: t, account: [], clOrdID: Array("C1".utf8), execID: Array("E1".utf8),
+                        orderID: Array("O1".utf8), symbol: Array("S".utf8), avgPx: Price4(rawValue: value),
+                        lastPx: Price4(rawValue: value), price: price, cumQty: Quantity(UInt64(value)),
+                        lastQty: Quantity(value == 0 ? 0 : 5), orderQty: orderQty, leavesQty: Quantity(UInt64(value)),
+                        ordStatus: UInt8(ascii: "0"), ordType: UInt8(ascii: "2"), side: UInt8(ascii: "1"), tif: 0,
+                        execType: UInt8(ascii: "0"))
+                    let want = r.encodeFast(&fields)
+                    // The path through encode(_:_:) (the second cached), then the common path alone.
+                    fixExpectTemplateAgrees(r, fields: &fields, templated: &templated, order: &order, index: &index)
+                    let direct: [UInt8]? = r.execID.withUnsafeBytes { x in
+                        templated.writeCommon(order, FIXExecutionReportExecution(
+                            msgSeqNum: r.seq, sendingTime: r.sending, avgPx: r.avgPx, cumQty: r.cumQty, execID: x,
+                            lastPx: r.lastPx, lastQty: r.lastQty, ordStatus: r.ordStatus, transactTime: r.transact,
+                            execType: r.execType, leavesQty: r.leavesQty)).map { Array($0) }
+                    }
+                    if let direct {
+                        common += 1
+                        #expect(direct == want, "price \(String(describing: price)), orderQty \(orderQty), value \(value)")
+                    }
+                }
+            }
+        }
+        // Every case is in the common path's ranges.
+        #expect(common == 18)
+    }
 }
