@@ -187,7 +187,9 @@ extension FIXExecutionReportEncoder {
     /// AvgPx/CumQty, TransactTime equal to SendingTime; a CumQty or LeavesQty of 0 is one byte.
     /// No pass over the message: CheckSum is the sum of byte sums prepared at init (session
     /// constants), by the order's `set` (its runs, Price and OrderQty texts) and made from the
-    /// registers that write each per-report text; BodyLength of 100–999 is one store.
+    /// registers that write each per-report text; BodyLength of 100–999 is one store. The usual
+    /// report (numbers below 10⁸, timestamps in the cached second, short runs) is written by a
+    /// path that makes no call (``writeCommon(_:_:)``); any other goes through the general one.
     ///
     /// Returns the bytes (valid until the next call), or `nil` when they would not fit the
     /// buffer (an ExecID or order text too long for `capacity`). One bounds check, no
@@ -283,7 +285,8 @@ extension FIXExecutionReportEncoder {
         if v.lastQty.rawValue != 0 {
             sum &+= fillTagsSum
             Self.field(&q, Tag.lastPx)
-            if v.lastPx.rawValue == v.avgPx.rawValue && avgPxCount <= 16 {
+            // Every text here is at most 16 bytes (a kept text, or a number below 10⁸): one word.
+            if v.lastPx.rawValue == v.avgPx.rawValue {
                 q.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 q += avgPxCount
                 sum &+= avgPxSum
@@ -297,7 +300,7 @@ extension FIXExecutionReportEncoder {
                 sum &+= px.sum
             }
             Self.field(&q, Tag.lastQty)
-            if v.lastQty.rawValue == v.cumQty.rawValue && cumQty.count <= 16 {
+            if v.lastQty.rawValue == v.cumQty.rawValue {
                 q.storeBytes(of: cumQtyText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 q += cumQty.count
                 sum &+= cumQty.sum
