@@ -63,7 +63,7 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 /// Cost: one bounds check per message, no allocation, no lock, no loop over digits below 10⁸;
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
 /// timestamp of each second. About 655 instructions for the benchmark's 256-byte report with
-/// ``encode(_:)``; about 310 with an order template (``encode(_:_:)`` and
+/// ``encode(_:)``; about 300 with an order template (``encode(_:_:)`` and
 /// ``FIXExecutionReportOrder``, which costs about 460 once per order) when the report's values
 /// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 550 for
 /// a partial fill whose every number is converted. Init also prepares 6 KiB of tables (digit
