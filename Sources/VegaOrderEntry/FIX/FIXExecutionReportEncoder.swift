@@ -62,17 +62,19 @@ public struct FIXExecutionReportFields: BitwiseCopyable {
 ///
 /// Cost: one bounds check per message, no allocation, no lock, no loop over digits below 10⁸;
 /// out-of-line calls only for identifiers above 32 bytes, numbers from 10⁸ up, and the first
-/// timestamp of each second. About 670 instructions for the benchmark's 256-byte report with
-/// ``encode(_:)``; about 350 with an order template (``encode(_:_:)`` and
+/// timestamp of each second. About 655 instructions for the benchmark's 256-byte report with
+/// ``encode(_:)``; about 300 with an order template (``encode(_:_:)`` and
 /// ``FIXExecutionReportOrder``, which costs about 460 once per order) when the report's values
-/// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 570 for
-/// a partial fill whose every number is converted. Init also prepares a 2 KiB table of CheckSum
-/// trailers.
+/// repeat the order's Price and OrderQty text (a full fill at the limit: copied), about 550 for
+/// a partial fill whose every number is converted. Init also prepares 6 KiB of tables (digit
+/// pairs, digit triples with their sums, CheckSum trailers).
 /// The bytes returned by ``encode(_:)`` stay valid until the next call. `~Copyable`: one owner
 /// for the buffer.
 public struct FIXExecutionReportEncoder: ~Copyable {
     @usableFromInline let storage: UnsafeMutableRawPointer
     @usableFromInline let capacity: Int
+    /// The digit tables, one allocation (one base register): the 200-byte pair table
+    /// (``FIXText/makeDigitPairs()``) at 0, ``triples`` at 256, ``trailers`` at 4,256.
     @usableFromInline let pairs: UnsafeMutableRawPointer
     /// `8=<BeginString><SOH>9=`, then `<SOH>49=<sender><SOH>52=`, then `<SOH>56=<target><SOH>`.
     @usableFromInline let constants: UnsafeMutableRawPointer
@@ -86,9 +88,9 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     @usableFromInline var secondStart: UInt64 = 0
     @usableFromInline var secondHead: SIMD16<UInt8> = .init(repeating: 0)
     @usableFromInline var secondTail: UInt64 = 0
-    /// The byte sum of `secondHead` and of the second's last digit (the low byte of
-    /// `secondTail`): the CheckSum contribution of a timestamp's text but `.mmm`
-    /// (``millisSum(_:)``), made with them once a second.
+    /// The byte sum of `secondHead`, of the second's last digit and of the `.` (the low two
+    /// bytes of `secondTail`): the CheckSum contribution of a timestamp's text but the three
+    /// millisecond digits (``millisSum(_:)``), made with them once a second.
     @usableFromInline var secondHeadSum: UInt64 = 0
     /// The day (since 1970-01-01) whose `YYYYMMDD-` is in `dayText` (9 bytes, as 16).
     @usableFromInline var cachedDay: Int = -1
@@ -119,7 +121,10 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     @usableFromInline let shortLengthStart: Int
     /// `10=ddd<SOH>` for each CheckSum value, as 256 little-endian words (2 KiB): the trailer is
     /// one load and one store.
-    @usableFromInline let trailers: UnsafeMutableRawPointer
+    @inlinable var trailers: UnsafeMutableRawPointer { pairs + 4_256 }
+    /// ``FIXText/storeDigitTriples(_:)``'s table: a timestamp's milliseconds and a 3-digit
+    /// BodyLength, each with its byte sum, by one load.
+    @inlinable var triples: UnsafeMutableRawPointer { pairs + 256 }
 
     /// `<SOH>tag=` of the ExecutionReport's tags as little-endian immediates: one 8-byte store
     /// each (the bytes past `<SOH>tag=` are overwritten by the value). Checked against
@@ -160,7 +165,9 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         precondition(capacity >= 512, "capacity below 512 bytes")
         self.capacity = capacity
         self.storage = .allocate(byteCount: capacity, alignment: 16)
-        self.pairs = FIXText.makeDigitPairs()
+        self.pairs = .allocate(byteCount: 4_256 + 256 * 8, alignment: 16)
+        FIXText.storeDigitPairs(pairs)
+        FIXText.storeDigitTriples(pairs + 256)
         let begin = Array("8=\(beginString)\u{01}9=".utf8)
         let sender = Array("\u{01}49=\(senderCompID)\u{01}52=".utf8)
         let target = Array("\u{01}56=\(targetCompID)\u{01}".utf8)
@@ -187,10 +194,9 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         self.beginWord = word.withUnsafeBytes { $0.loadUnaligned(as: SIMD16<UInt8>.self) }
         self.shortLengthSpan = begin.count <= 16 ? 900 : 0
         self.shortLengthStart = -(4 + begin.count)
-        self.trailers = .allocate(byteCount: 256 * 8, alignment: 8)
         for c in 0..<256 {
             let text = Array("10=".utf8) + [UInt8(0x30 + c / 100), UInt8(0x30 + c / 10 % 10), UInt8(0x30 + c % 10), 0x01, 0]
-            trailers.storeBytes(of: text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, toByteOffset: c * 8, as: UInt64.self)
+            (pairs + 4_256).storeBytes(of: text.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }, toByteOffset: c * 8, as: UInt64.self)
         }
         cacheSecond(0)
     }
@@ -199,7 +205,6 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         storage.deallocate()
         pairs.deallocate()
         constants.deallocate()
-        trailers.deallocate()
     }
 
     @usableFromInline @_transparent
@@ -275,8 +280,10 @@ public struct FIXExecutionReportEncoder: ~Copyable {
     }
 
     /// `YYYYMMDD-HH:MM:SS.sss` (21 bytes, milliseconds truncated): the cached text of the second
-    /// (16 + 8 bytes stored) with the three millisecond digits merged into its tail. Returns that
-    /// tail word: with `secondHead` (unchanged until the next call) it rewrites the same text.
+    /// (16 + 8 bytes stored) with the three millisecond digits merged into its tail, by one load
+    /// from ``triples`` (its sum byte lands in the tail's byte 5: past the text, overwritten by
+    /// what follows). Returns that tail word: with `secondHead` (unchanged until the next call)
+    /// it rewrites the same text.
     @usableFromInline @_transparent @discardableResult
     mutating func timestamp(_ p: inout UnsafeMutableRawPointer, _ t: Timestamp<UTC>) -> UInt64 {
         var within = t.nanoseconds &- secondStart
@@ -285,21 +292,19 @@ public struct FIXExecutionReportEncoder: ~Copyable {
             within = t.nanoseconds &- secondStart
         }
         let millis = UInt32(truncatingIfNeeded: within) / 1_000_000
-        let hundreds = millis / 100
-        let pair = pairs.loadUnaligned(fromByteOffset: Int(millis &- hundreds &* 100) &<< 1, as: UInt16.self)
+        let entry = triples.loadUnaligned(fromByteOffset: Int(millis) &<< 2, as: UInt32.self)
         p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
-        let tail = secondTail | UInt64(hundreds | 0x30) << 16 | UInt64(pair) << 24
+        let tail = secondTail | UInt64(entry) << 16
         p.storeBytes(of: tail, toByteOffset: 16, as: UInt64.self)
         p += 21
         return tail
     }
 
-    /// The byte sum of `.mmm`, bytes 1 to 4 of a tail word returned by ``timestamp(_:_:)``: a
-    /// dot and three digits add up to at most 217, so one 32-bit multiplication leaves their sum
-    /// in the top byte (no carry between bytes).
+    /// The byte sum of the three millisecond digits of a tail word returned by
+    /// ``timestamp(_:_:)``: its byte 5, put there by the ``triples`` entry.
     @usableFromInline @_transparent
     static func millisSum(_ tail: UInt64) -> UInt64 {
-        UInt64((UInt32(truncatingIfNeeded: tail >> 8) &* 0x0101_0101) >> 24)
+        (tail >> 40) & 0xFF
     }
 
     /// Once a second: `YYYYMMDD-HH:MM:SS.` (the date part from the day cache).
@@ -326,7 +331,7 @@ public struct FIXExecutionReportEncoder: ~Copyable {
         secondHead = v
         let words = unsafeBitCast(v, to: SIMD2<UInt64>.self)
         secondTail = UInt64(s >> 8) | UInt64(UInt8(ascii: ".")) << 8
-        secondHeadSum = FIXText.wordSum(words[0]) &+ FIXText.wordSum(words[1]) &+ UInt64(s >> 8)
+        secondHeadSum = FIXText.wordSum(words[0]) &+ FIXText.wordSum(words[1]) &+ UInt64(s >> 8) &+ UInt64(UInt8(ascii: "."))
         secondStart = seconds &* 1_000_000_000
     }
 

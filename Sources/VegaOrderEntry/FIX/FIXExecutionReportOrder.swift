@@ -22,11 +22,13 @@ public struct FIXExecutionReportOrder: ~Copyable {
     @usableFromInline let pairs: UnsafeMutableRawPointer
     /// End offsets of the four runs in `storage` (run k is `ends[k-1] ..< ends[k]`, run 0 from 0).
     @usableFromInline var end0 = 0, end1 = 0, end2 = 0, end3 = 0
-    /// Price (44) as rendered in run 3: its raw value, offset in `storage` and byte count (0 when
-    /// the order has no price or its text is longer than 16 bytes). A report's AvgPx or LastPx
-    /// equal to it is copied from here (one 16-byte word), not converted again.
+    /// Price (44) as rendered in run 3: its raw value, offset in `storage` and byte count. A
+    /// report's AvgPx or LastPx equal to it is copied from here (one 16-byte word), not converted
+    /// again. When the order has no price or its text is longer than 16 bytes, these describe
+    /// the text of 0 instead (value 0, `"0"` kept behind the text at ``zeroAt``): a copy is then
+    /// still right, so the encoder tests the value alone, never the count.
     @usableFromInline var priceRaw: Int64 = 0, priceAt = 0, priceCount = 0
-    /// OrderQty (38) as rendered in run 2, likewise (count 0 when longer than 16 bytes): a
+    /// OrderQty (38) as rendered in run 2, likewise (the text of 0 when longer than 16 bytes): a
     /// report's CumQty, LastQty or LeavesQty equal to it (a new order's LeavesQty, a full fill's
     /// CumQty and LastQty) is copied from here.
     @usableFromInline var orderQtyRaw: UInt64 = 0, orderQtyAt = 0, orderQtyCount = 0
@@ -42,6 +44,11 @@ public struct FIXExecutionReportOrder: ~Copyable {
     /// Over-read room behind the text: runs are copied by whole 16-byte words.
     @inlinable static var padding: Int { 48 }
 
+    /// Where `"0"` is kept, zero-padded (16 bytes behind the text's room: past what the writers
+    /// of ``set(account:clOrdID:orderID:orderQty:ordType:price:side:symbol:timeInForce:)`` may
+    /// store beyond it).
+    @inlinable var zeroAt: Int { capacity &+ 16 }
+
     /// Allocates room for `capacity` bytes of text (identifiers plus about 60 bytes of tags and
     /// numbers); a ``set(account:clOrdID:orderID:orderQty:ordType:price:side:symbol:timeInForce:)``
     /// whose text does not fit is refused.
@@ -51,6 +58,7 @@ public struct FIXExecutionReportOrder: ~Copyable {
         self.storage = .allocate(byteCount: capacity + Self.padding, alignment: 16)
         storage.initializeMemory(as: UInt8.self, repeating: 0, count: capacity + Self.padding)
         self.pairs = FIXText.makeDigitPairs()
+        storage.storeBytes(of: UInt8(ascii: "0"), toByteOffset: capacity + 16, as: UInt8.self)
         self.run1 = UnsafeRawPointer(storage)
         self.run2 = UnsafeRawPointer(storage)
         self.run3 = UnsafeRawPointer(storage)
@@ -78,7 +86,10 @@ public struct FIXExecutionReportOrder: ~Copyable {
         let text = account.count &+ clOrdID.count &+ orderID.count &+ symbol.count
         end0 = 0; end1 = 0; end2 = 0; end3 = 0; shortEnd = 0
         length0 = 0; length1 = 0; length2 = 0; length3 = 0
-        priceCount = 0; orderQtyCount = 0; textSum = 0
+        textSum = 0
+        // The text of 0 until the real ones are known to fit 16 bytes.
+        priceRaw = 0; priceAt = zeroAt; priceCount = 1; priceSum = 0x30
+        orderQtyRaw = 0; orderQtyAt = zeroAt; orderQtyCount = 1; orderQtySum = 0x30
         if text > capacity &- 140 { return false }
         var p = storage
         // Each run ends with the `<SOH>tag=` of the per-report field that follows it (AvgPx,
@@ -94,10 +105,12 @@ public struct FIXExecutionReportOrder: ~Copyable {
         E.field(&p, E.Tag.orderQty)
         // The wide writers store up to 8 bytes past the text: overwritten next, or padding.
         let qty = FIXText.putUnsignedWideSum(p, orderQty.rawValue, pairs)
-        orderQtyRaw = orderQty.rawValue
-        orderQtyAt = p - storage
-        orderQtyCount = qty.count <= 16 ? qty.count : 0
-        orderQtySum = qty.sum
+        if qty.count <= 16 {
+            orderQtyRaw = orderQty.rawValue
+            orderQtyAt = p - storage
+            orderQtyCount = qty.count
+            orderQtySum = qty.sum
+        }
         p += qty.count
         E.field(&p, E.Tag.ordStatus)
         end2 = p - storage
@@ -105,12 +118,13 @@ public struct FIXExecutionReportOrder: ~Copyable {
         if let price {
             E.field(&p, E.Tag.price)
             let px = FIXText.putPrice4WideSum(p, price.rawValue, pairs)
-            priceRaw = price.rawValue
-            priceAt = p - storage
-            priceSum = px.sum
+            if px.count <= 16 {
+                priceRaw = price.rawValue
+                priceAt = p - storage
+                priceCount = px.count
+                priceSum = px.sum
+            }
             p += px.count
-            // Set last: a price text that does not fit 16 bytes is never copied.
-            priceCount = px.count <= 16 ? px.count : 0
         }
         E.char(&p, E.Tag.side, side)
         Self.put(&p, E.Tag.symbol, symbol)
@@ -173,18 +187,199 @@ extension FIXExecutionReportEncoder {
     /// AvgPx/CumQty, TransactTime equal to SendingTime; a CumQty or LeavesQty of 0 is one byte.
     /// No pass over the message: CheckSum is the sum of byte sums prepared at init (session
     /// constants), by the order's `set` (its runs, Price and OrderQty texts) and made from the
-    /// registers that write each per-report text; BodyLength of 100–999 is one store.
+    /// registers that write each per-report text; BodyLength of 100–999 is one store. The usual
+    /// report (numbers below 10⁸, timestamps in the cached second, short runs) is written by a
+    /// path that makes no call (``writeCommon(_:_:)``); any other goes through the general one.
     ///
     /// Returns the bytes (valid until the next call), or `nil` when they would not fit the
     /// buffer (an ExecID or order text too long for `capacity`). One bounds check, no
     /// allocation, no lock.
     @inlinable
     public mutating func encode(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
+        if let bytes = writeCommon(order, v) { return bytes }
+        return encodeGeneral(order, v)
+    }
+
+    /// ``encode(_:_:)`` for what ``writeCommon(_:_:)`` leaves: the general template path. Out of
+    /// line, so that the inlined common path makes no call (a leaf: fewer registers saved and
+    /// fewer values spilled around calls it would only make on rare paths).
+    @inlinable @inline(never)
+    mutating func encodeGeneral(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
         let execIDCount = v.execID.count
         // One test for room and for the short layout: `shortEnd` is huge when a run exceeds 48
         // bytes, `shortTemplateLimit` negative when a session block exceeds 32.
         if execIDCount &+ order.shortEnd > shortTemplateLimit { return encodeWide(order, v) }
         return write(order, v, execIDCount, short: true)
+    }
+
+    /// The template report in the common case, with no call: the short layout (runs of at most
+    /// 48 bytes, session blocks of at most 32), MsgSeqNum, quantities and prices' whole parts
+    /// non-negative and below 10⁸, ExecID of at most 32 bytes, both timestamps in the cached
+    /// second, BodyLength 100–999 with a BeginString block of at most 16 bytes. Anything else
+    /// returns nil before or after writing some bytes (nothing else is changed) and
+    /// ``encodeGeneral(_:_:)`` writes the whole report again: same bytes as `write`, which the
+    /// tests check on reports forced onto each path.
+    ///
+    /// Written so that few values live long (a function with many live values spends its
+    /// instructions on spills): both timestamps' texts and sums are made first (the TransactTime
+    /// text is one word kept to the end), and LastPx and LastQty are written before ExecID, at
+    /// their place behind it (its length is known), while AvgPx's and CumQty's texts they may
+    /// repeat are still in registers.
+    @inlinable @inline(__always)
+    mutating func writeCommon(_ order: borrowing FIXExecutionReportOrder, _ v: FIXExecutionReportExecution) -> UnsafeRawBufferPointer? {
+        let execIDCount = v.execID.count
+        if execIDCount &+ order.shortEnd > shortTemplateLimit || execIDCount > 32 { return nil }
+        let sendingWithin = v.sendingTime.nanoseconds &- secondStart
+        if sendingWithin >= 1_000_000_000 { return nil }
+        let sendingTail = commonTimestamp(sendingWithin)
+        var sum = templateSum &+ order.textSum &+ secondHeadSum &+ Self.millisSum(sendingTail)
+        let transactTail: UInt64
+        if v.transactTime.nanoseconds == v.sendingTime.nanoseconds {
+            transactTail = sendingTail
+            sum &+= secondHeadSum &+ Self.millisSum(sendingTail)
+        } else {
+            let within = v.transactTime.nanoseconds &- secondStart
+            if within >= 1_000_000_000 { return nil }
+            transactTail = commonTimestamp(within)
+            sum &+= secondHeadSum &+ Self.millisSum(transactTail)
+        }
+        let body = storage + Self.headroom
+        var p = body
+        // "35=8<SOH>34=" is eight bytes.
+        p.storeBytes(of: 0x3D34_3301_383D_3533 as UInt64, as: UInt64.self)
+        p += 8
+        guard let seq = Self.unsigned8(p, UInt64(bitPattern: v.msgSeqNum), pairs) else { return nil }
+        p += seq.count
+        sum &+= seq.sum
+        Self.copyBlock(p, senderBlock, senderCount, short: true)
+        p += senderCount
+        p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
+        p.storeBytes(of: sendingTail, toByteOffset: 16, as: UInt64.self)
+        p += 21
+        Self.copyBlock(p, targetBlock, targetCount, short: true)
+        p += targetCount &- 1
+        let text = order.storage
+        Self.copyRun(p, text, order.length0, short: true)
+        p += order.length0
+        let avgPxText = p
+        let avgPxCount: Int
+        let avgPxSum: UInt64
+        if v.avgPx.rawValue == order.priceRaw {
+            p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            avgPxCount = order.priceCount
+            avgPxSum = order.priceSum
+        } else {
+            guard let px = Self.price8(p, v.avgPx.rawValue, pairs) else { return nil }
+            (avgPxCount, avgPxSum) = px
+        }
+        p += avgPxCount
+        sum &+= avgPxSum
+        Self.copyRun(p, order.run1, order.length1, short: true)
+        p += order.length1
+        let cumQtyText = p
+        guard let cumQty = Self.commonQuantity(p, v.cumQty.rawValue, order, pairs) else { return nil }
+        p += cumQty.count
+        sum &+= cumQty.sum
+        // LastPx and LastQty first, behind the place of `<SOH>17=<ExecID>`.
+        var q = p + 4 + execIDCount
+        if v.lastQty.rawValue != 0 {
+            sum &+= fillTagsSum
+            Self.field(&q, Tag.lastPx)
+            // Every text here is at most 16 bytes (a kept text, or a number below 10⁸): one word.
+            if v.lastPx.rawValue == v.avgPx.rawValue {
+                q.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                q += avgPxCount
+                sum &+= avgPxSum
+            } else if v.lastPx.rawValue == order.priceRaw {
+                q.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                q += order.priceCount
+                sum &+= order.priceSum
+            } else {
+                guard let px = Self.price8(q, v.lastPx.rawValue, pairs) else { return nil }
+                q += px.count
+                sum &+= px.sum
+            }
+            Self.field(&q, Tag.lastQty)
+            if v.lastQty.rawValue == v.cumQty.rawValue {
+                q.storeBytes(of: cumQtyText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+                q += cumQty.count
+                sum &+= cumQty.sum
+            } else {
+                guard let n = Self.commonQuantity(q, v.lastQty.rawValue, order, pairs) else { return nil }
+                q += n.count
+                sum &+= n.sum
+            }
+        }
+        // ExecID: exactly its bytes (nothing past them is written), so LastPx stays.
+        p.storeBytes(of: UInt32(truncatingIfNeeded: Tag.execID.0), as: UInt32.self)
+        if let src = v.execID.baseAddress { sum &+= FIXText.copySum(p + 4, src, execIDCount) }
+        p = q
+        Self.copyRun(p, order.run2, order.length2, short: true)
+        p += order.length2
+        p.storeBytes(of: v.ordStatus, as: UInt8.self)
+        p += 1
+        Self.copyRun(p, order.run3, order.length3, short: true)
+        p += order.length3
+        p.storeBytes(of: secondHead, as: SIMD16<UInt8>.self)
+        p.storeBytes(of: transactTail, toByteOffset: 16, as: UInt64.self)
+        p += 21
+        Self.char(&p, Tag.execType, v.execType)
+        Self.field(&p, Tag.leavesQty)
+        guard let leaves = Self.commonQuantity(p, v.leavesQty.rawValue, order, pairs) else { return nil }
+        p += leaves.count
+        sum &+= UInt64(v.ordStatus) &+ UInt64(v.execType) &+ leaves.sum
+        p.storeBytes(of: 0x01, as: UInt8.self)
+        // BodyLength 100–999 and the BeginString block in front of the body, CheckSum behind.
+        let bodyLength = p + 1 - body
+        if UInt(bitPattern: bodyLength &- 100) >= shortLengthSpan { return nil }
+        let entry = triples.loadUnaligned(fromByteOffset: bodyLength &<< 2, as: UInt32.self)
+        (body - 20).storeBytes(of: beginWord, as: SIMD16<UInt8>.self)
+        (body - 4).storeBytes(of: entry, as: UInt32.self)
+        (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+        sum &+= UInt64(entry >> 24) &+ 1
+        (p + 1).storeBytes(of: trailers.loadUnaligned(fromByteOffset: Int(sum & 0xFF) &<< 3, as: UInt64.self), as: UInt64.self)
+        let start = body + shortLengthStart
+        return UnsafeRawBufferPointer(start: start, count: p + 8 - start)
+    }
+
+    /// The tail word of a timestamp `within` nanoseconds into the cached second (below 10⁹):
+    /// its last second digit, `.` and the three millisecond digits (``timestamp(_:_:)``), by
+    /// one load from ``triples``.
+    @usableFromInline @_transparent
+    func commonTimestamp(_ within: UInt64) -> UInt64 {
+        let millis = UInt32(truncatingIfNeeded: within) / 1_000_000
+        return secondTail | UInt64(triples.loadUnaligned(fromByteOffset: Int(millis) &<< 2, as: UInt32.self)) << 16
+    }
+
+    /// `v` below 10⁸ written at `p` (``FIXText/putUnsignedWideSum(_:_:_:)`` without its long
+    /// path); nil from 10⁸ up (a negative value read as unsigned included).
+    @usableFromInline @_transparent
+    static func unsigned8(_ p: UnsafeMutableRawPointer, _ v: UInt64, _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64)? {
+        if v >= 100_000_000 { return nil }
+        return FIXText.putUnsignedWideSum(p, v, pairs)
+    }
+
+    /// A `Price4` of 0 to 10⁸ − 10⁻⁴ written at `p` (``FIXText/putPrice4WideSum(_:_:_:)``);
+    /// nil when negative or larger.
+    @usableFromInline @_transparent
+    static func price8(_ p: UnsafeMutableRawPointer, _ raw: Int64, _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64)? {
+        if UInt64(bitPattern: raw) >= 1_000_000_000_000 { return nil }
+        return FIXText.putPrice4WideSum(p, raw, pairs)
+    }
+
+    /// ``quantity(_:_:_:_:)`` with nil instead of its long path (from 10⁸ up).
+    @usableFromInline @_transparent
+    static func commonQuantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ order: borrowing FIXExecutionReportOrder,
+                               _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64)? {
+        if value == order.orderQtyRaw {
+            p.storeBytes(of: (order.storage + order.orderQtyAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
+            return (order.orderQtyCount, order.orderQtySum)
+        }
+        if value == 0 {
+            p.storeBytes(of: UInt8(ascii: "0"), as: UInt8.self)
+            return (1, 0x30)
+        }
+        return unsigned8(p, value, pairs)
     }
 
     /// ``encode(_:_:)`` when a run is longer than 48 bytes or a session block longer than 32
@@ -237,7 +432,7 @@ extension FIXExecutionReportEncoder {
         let avgPxText = p
         let avgPxCount: Int
         let avgPxSum: UInt64
-        if v.avgPx.rawValue == order.priceRaw && order.priceCount != 0 {
+        if v.avgPx.rawValue == order.priceRaw {
             p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             avgPxCount = order.priceCount
             avgPxSum = order.priceSum
@@ -262,7 +457,7 @@ extension FIXExecutionReportEncoder {
                 p.storeBytes(of: avgPxText.loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += avgPxCount
                 sum &+= avgPxSum
-            } else if v.lastPx.rawValue == order.priceRaw && order.priceCount != 0 {
+            } else if v.lastPx.rawValue == order.priceRaw {
                 // A fill at the order's limit price (AvgPx differing after earlier fills).
                 p.storeBytes(of: (text + order.priceAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
                 p += order.priceCount
@@ -316,7 +511,7 @@ extension FIXExecutionReportEncoder {
     @inlinable @inline(__always)
     static func quantity(_ p: UnsafeMutableRawPointer, _ value: UInt64, _ order: borrowing FIXExecutionReportOrder,
                          _ pairs: UnsafeRawPointer) -> (count: Int, sum: UInt64) {
-        if value == order.orderQtyRaw && order.orderQtyCount != 0 {
+        if value == order.orderQtyRaw {
             p.storeBytes(of: (order.storage + order.orderQtyAt).loadUnaligned(as: SIMD16<UInt8>.self), as: SIMD16<UInt8>.self)
             return (order.orderQtyCount, order.orderQtySum)
         }
@@ -340,14 +535,12 @@ extension FIXExecutionReportEncoder {
         var total = sum
         let start: UnsafeMutableRawPointer
         if UInt(bitPattern: bodyLength &- 100) < shortLengthSpan {
-            let v = UInt32(truncatingIfNeeded: bodyLength)
-            let h = (v &* 41) >> 12  // v / 100, exact below 1,000
-            let pair = UInt32(pairs.loadUnaligned(fromByteOffset: Int(v &- h &* 100) &<< 1, as: UInt16.self))
-            let word = (h | 0x30) | pair << 8 | 0x0100_0000
+            // Three digits and their sum by one load; the sum byte is then covered by the SOH.
+            let entry = triples.loadUnaligned(fromByteOffset: bodyLength &<< 2, as: UInt32.self)
             (body - 20).storeBytes(of: beginWord, as: SIMD16<UInt8>.self)
-            (body - 4).storeBytes(of: word, as: UInt32.self)
-            // Three digits and SOH: partial sums below 256, their sum modulo 256 in the top byte.
-            total &+= UInt64((word &* 0x0101_0101) >> 24)
+            (body - 4).storeBytes(of: entry, as: UInt32.self)
+            (body - 1).storeBytes(of: 0x01, as: UInt8.self)
+            total &+= UInt64(entry >> 24) &+ 1
             start = body + shortLengthStart
         } else {
             let (wideStart, digits) = Self.putWideBodyLength(body: body, bodyLength, beginCount: beginCount, pairs: pairs)

@@ -17,11 +17,27 @@ public enum FIXText {
     /// encoder (no global with lazy initialisation on the lane) by ``makeDigitPairs()``.
     public static func makeDigitPairs() -> UnsafeMutableRawPointer {
         let p = UnsafeMutableRawPointer.allocate(byteCount: 200, alignment: 2)
+        storeDigitPairs(p)
+        return p
+    }
+
+    /// Writes the 200 bytes of ``makeDigitPairs()``'s table at `p`.
+    public static func storeDigitPairs(_ p: UnsafeMutableRawPointer) {
         for i in 0..<100 {
             p.storeBytes(of: UInt8(0x30 + i / 10), toByteOffset: 2 * i, as: UInt8.self)
             p.storeBytes(of: UInt8(0x30 + i % 10), toByteOffset: 2 * i + 1, as: UInt8.self)
         }
-        return p
+    }
+
+    /// Writes the 4,000-byte table of three-digit texts at `p` (4-byte aligned): for each value
+    /// below 1,000 one little-endian `UInt32` whose bytes 0–2 are its three ASCII digits
+    /// (leading zeros included) and byte 3 their byte sum (at most 171). One load gives a `.mmm`
+    /// millisecond or a 3-digit BodyLength with its CheckSum contribution.
+    public static func storeDigitTriples(_ p: UnsafeMutableRawPointer) {
+        for i in 0..<1_000 {
+            let d = [UInt32(0x30 + i / 100), UInt32(0x30 + i / 10 % 10), UInt32(0x30 + i % 10)]
+            p.storeBytes(of: d[0] | d[1] << 8 | d[2] << 16 | (d[0] + d[1] + d[2]) << 24, toByteOffset: 4 * i, as: UInt32.self)
+        }
     }
 
     /// Number of decimal digits of `v` (1 for 0).
