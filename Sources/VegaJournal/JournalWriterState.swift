@@ -94,12 +94,7 @@ struct WriterState {
         // The record's last 8 bytes first: zeroes the padding (the buffer is reused) before the
         // header and payload overwrite whatever of them they cover.
         p.storeBytes(of: UInt64(0), toByteOffset: length &- 8, as: UInt64.self)
-        p.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
-        p.storeBytes(of: entry.type.rawValue.littleEndian, toByteOffset: 8, as: UInt16.self)
-        p.storeBytes(of: entry.flags.littleEndian, toByteOffset: 10, as: UInt16.self)
-        p.storeBytes(of: UInt32(truncatingIfNeeded: count).littleEndian, toByteOffset: 12, as: UInt32.self)
-        p.storeBytes(of: sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
-        p.storeBytes(of: entry.timestamp.littleEndian, toByteOffset: 24, as: UInt64.self)
+        Self.storeHeader(p, length: length, entry: entry, sequence: sequence)
         if count > 0, let src = entry.payload.baseAddress {
             (p + JournalFormat.recordHeaderSize).copyMemory(from: src, byteCount: count)
         }
@@ -119,6 +114,18 @@ struct WriterState {
         }
     }
 
+    /// Stores a record's header fields at `p` — length, type, flags, payload length, sequence,
+    /// timestamp — all but the CRC (bytes 4–7), which the caller computes over them and stores.
+    @inline(__always)
+    static func storeHeader(_ p: UnsafeMutableRawPointer, length: Int, entry: JournalRingEntry, sequence: UInt64) {
+        p.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
+        p.storeBytes(of: entry.type.rawValue.littleEndian, toByteOffset: 8, as: UInt16.self)
+        p.storeBytes(of: entry.flags.littleEndian, toByteOffset: 10, as: UInt16.self)
+        p.storeBytes(of: UInt32(truncatingIfNeeded: entry.payload.count).littleEndian, toByteOffset: 12, as: UInt32.self)
+        p.storeBytes(of: sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
+        p.storeBytes(of: entry.timestamp.littleEndian, toByteOffset: 24, as: UInt64.self)
+    }
+
     /// Writes a record longer than the staging buffer straight from the ring entry: the payload
     /// first, then the header, so a process killed in between leaves a header-less gap of zeros
     /// (the end of the data) or a record whose CRC fails with only zeros after it (a torn tail),
@@ -130,12 +137,7 @@ struct WriterState {
         let sequence = nextSequence
         let h = stage.unsafelyUnwrapped  // empty: writeStaged() ran
         h.initializeMemory(as: UInt8.self, repeating: 0, count: JournalFormat.recordHeaderSize)
-        h.storeBytes(of: UInt32(truncatingIfNeeded: length).littleEndian, as: UInt32.self)
-        h.storeBytes(of: entry.type.rawValue.littleEndian, toByteOffset: 8, as: UInt16.self)
-        h.storeBytes(of: entry.flags.littleEndian, toByteOffset: 10, as: UInt16.self)
-        h.storeBytes(of: UInt32(truncatingIfNeeded: count).littleEndian, toByteOffset: 12, as: UInt32.self)
-        h.storeBytes(of: sequence.littleEndian, toByteOffset: 16, as: UInt64.self)
-        h.storeBytes(of: entry.timestamp.littleEndian, toByteOffset: 24, as: UInt64.self)
+        Self.storeHeader(h, length: length, entry: entry, sequence: sequence)
         let crc = JournalFormat.recordCRC(header: h, payload: entry.payload.baseAddress, payloadLength: count)
         h.storeBytes(of: crc.littleEndian, toByteOffset: 4, as: UInt32.self)
         if let src = entry.payload.baseAddress, count > 0 {
