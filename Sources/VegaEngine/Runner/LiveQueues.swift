@@ -25,8 +25,9 @@ import VegaMarketData
 /// the server stops answering (it refuses a request past its last message; a request is sent
 /// again after 100 ms, five times). While a later packet already waits on the group, the server
 /// holds what is asked for and silence only means it is slow (a starved venue process): the
-/// request is then sent again for up to 10 s before the catch-up ends. Meanwhile the group's packets wait in the socket's 16 MiB
-/// receive buffer; those the catch-up already delivered are dropped by the session as copies.
+/// request is then sent again for up to 10 s before the catch-up ends (``catchUpOutcome`` says
+/// which way it ended). Meanwhile the group's packets wait in the socket's 16 MiB receive
+/// buffer; those the catch-up already delivered are dropped by the session as copies.
 /// A server that no longer retains sequence 1 leaves the start missing: the session then
 /// reports the gap and gives it up, as it would any loss.
 public struct LiveFeedQueue: PacketQueue, ~Copyable {
