@@ -230,16 +230,12 @@ public final class JournalReader {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw JournalError(path: path, operation: "rebuild index", errno: Glibc.errno) }
         defer { Glibc.close(fd) }
-        let written = bytes.withUnsafeBytes { raw -> Bool in
-            var off = 0
-            while off < raw.count {
-                let n = write(fd, raw.baseAddress! + off, raw.count - off)
-                if n < 0 { if Glibc.errno == EINTR { continue }; return false }
-                off += n
-            }
-            return true
+        let code = bytes.withUnsafeBytes { raw -> Int32 in
+            guard let base = raw.baseAddress else { return 0 }
+            return journalWriteAll(fd, base, count: raw.count).errno
         }
-        guard written, fdatasync(fd) == 0 else { throw JournalError(path: path, operation: "rebuild index", errno: Glibc.errno) }
+        guard code == 0 else { throw JournalError(path: path, operation: "rebuild index", errno: code) }
+        guard fdatasync(fd) == 0 else { throw JournalError(path: path, operation: "rebuild index", errno: Glibc.errno) }
         return true
     }
 

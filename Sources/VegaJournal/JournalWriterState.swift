@@ -171,18 +171,10 @@ struct WriterState {
     }
 
     func writeFully(_ p: UnsafeRawPointer, count: Int, at offset: Int) throws(JournalError) {
-        var done = 0
-        while done < count {
-            let n = pwrite(segmentFD, p + done, count - done, off_t(offset + done))
-            if n < 0 {
-                if Glibc.errno == EINTR { continue }
-                throw JournalError(path: segmentPath ?? configuration.directory, operation: "write \(count - done) bytes at offset \(offset + done) of", errno: Glibc.errno)
-            }
-            if n == 0 {
-                throw JournalError(path: segmentPath ?? configuration.directory, operation: "write at offset \(offset + done) of", detail: "pwrite wrote nothing")
-            }
-            done += n
-        }
+        let (done, code) = journalWriteAll(segmentFD, p, count: count, at: offset)
+        guard code != 0 else { return }
+        throw JournalError(path: segmentPath ?? configuration.directory,
+                           operation: "write \(count - done) bytes at offset \(offset + done) of", errno: code)
     }
 
     /// Opens the next segment for a record of `length` bytes that does not fit the open one.
@@ -277,16 +269,8 @@ struct WriterState {
         guard indexFD >= 0 else { return }
         let path = segmentPath.map { JournalReader.indexPath(forSegment: $0) } ?? configuration.directory
         if !indexPending.isEmpty {
-            let ok = indexPending.withUnsafeBytes { raw -> Bool in
-                var off = 0
-                while off < raw.count {
-                    let n = write(indexFD, raw.baseAddress! + off, raw.count - off)
-                    if n < 0 { if Glibc.errno == EINTR { continue }; return false }
-                    off += n
-                }
-                return true
-            }
-            guard ok else { throw JournalError(path: path, operation: "write index", errno: Glibc.errno) }
+            let code = indexPending.withUnsafeBytes { journalWriteAll(indexFD, $0.baseAddress!, count: $0.count).errno }
+            guard code == 0 else { throw JournalError(path: path, operation: "write index", errno: code) }
             indexPending.removeAll(keepingCapacity: true)
         }
         if sync && fdatasync(indexFD) != 0 { throw JournalError(path: path, operation: "fdatasync index", errno: Glibc.errno) }
@@ -386,4 +370,22 @@ struct WriterState {
         guard ftruncate(fd, off_t(used)) == 0 else { throw JournalError(path: path, operation: "trim", errno: Glibc.errno) }
         guard fdatasync(fd) == 0 else { throw JournalError(path: path, operation: "fdatasync", errno: Glibc.errno) }
     }
+}
+
+/// Writes all `count` bytes at `p` to `fd` — at `offset` with `pwrite`, or at the file position
+/// with `write` when `offset` is nil — retrying on EINTR and short writes. Returns the bytes
+/// written and 0, or how far it got and the errno that stopped it (EIO for a call that wrote
+/// nothing).
+func journalWriteAll(_ fd: Int32, _ p: UnsafeRawPointer, count: Int, at offset: Int? = nil) -> (done: Int, errno: Int32) {
+    var done = 0
+    while done < count {
+        let n = offset.map { pwrite(fd, p + done, count - done, off_t($0 + done)) } ?? write(fd, p + done, count - done)
+        if n < 0 {
+            if Glibc.errno == EINTR { continue }
+            return (done, Glibc.errno)
+        }
+        if n == 0 { return (done, EIO) }
+        done += n
+    }
+    return (done, 0)
 }
