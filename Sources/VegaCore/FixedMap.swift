@@ -97,6 +97,13 @@ public struct FixedMap<Value: BitwiseCopyable>: ~Copyable {
         Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) &>> shift)
     }
 
+    /// Where `key`'s probe sequence starts in memory (its home slot), so a caller can prefetch
+    /// the line before the lookup: the lane warms the slots of the order ID it will hand out
+    /// next, which Fibonacci hashing puts on a random line of a table of megabytes. Reads
+    /// nothing; the address is inside the table whatever the key.
+    @inlinable @inline(__always)
+    public func slotAddress(_ key: UInt64) -> UnsafeRawPointer { UnsafeRawPointer(entries + home(key)) }
+
     /// The slot holding `key`, or the empty slot where it would go. Terminates because the
     /// load factor is at most 0.5, so an empty slot always exists.
     @inlinable @inline(__always)
@@ -223,6 +230,23 @@ extension FixedMap {
         for i in 0...slotMask { entries[i].key = Self.emptyKey }
         storedCount = 0
         emptyKeyValue = nil
+    }
+
+    /// The longest run of occupied slots: an upper bound on the entries a lookup of an absent
+    /// key or a removal reads. A diagnostic for checks and tests (O(slots), off the lane).
+    public func longestOccupiedRun() -> Int {
+        var longest = 0, run = 0, firstRun = -1
+        for i in 0...slotMask {
+            if entries[i].key != Self.emptyKey {
+                run += 1
+            } else {
+                if firstRun < 0 { firstRun = run }
+                longest = max(longest, run)
+                run = 0
+            }
+        }
+        // The table is a ring: a run at its end continues into the one at its start.
+        return firstRun < 0 ? slotMask + 1 : max(longest, run + firstRun)
     }
 
     /// Calls `body` for every entry, in no particular order. For snapshots and checks off the

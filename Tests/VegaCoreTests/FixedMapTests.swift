@@ -50,6 +50,53 @@ struct FixedMapTests {
         #expect(seen == reference.count)
     }
 
+    /// The OMS's use: IDs from two strategies' counters (stream number in the high bits), the
+    /// last N finished remembered and the oldest forgotten. Such a dense window of counter
+    /// values must not turn into long probe runs (it does if consecutive keys take consecutive
+    /// slots, as a "sequential" layout tried for cache locality did: every removal then walked
+    /// the whole window); Fibonacci hashing keeps them at the usual length for load 0.5.
+    @Test func aSlidingWindowOfCounterKeysKeepsProbeRunsShort() {
+        let capacity = 4_096
+        var history = FixedMap<UInt32>(capacity: capacity)
+        var ring = [UInt64](repeating: 0, count: capacity)
+        var next = 0
+        var counters: [UInt64] = [1, 1]
+        var rng = SplitMix64(seed: 0xF1F0_2026_1123)
+        var mismatches = 0
+        var longest = 0
+        for step in 0..<(capacity * 12) {
+            let stream = Int(rng.next() % 4 == 0 ? 1 : 0)
+            let key = UInt64(stream + 1) << 48 | counters[stream]
+            counters[stream] += 1
+            if step >= capacity {
+                let oldest = ring[next]
+                if history.remove(oldest) != UInt32(truncatingIfNeeded: oldest) { mismatches += 1 }
+                if history.contains(oldest) { mismatches += 1 }
+            }
+            if history.insert(UInt32(truncatingIfNeeded: key), forKey: key) != .inserted { mismatches += 1 }
+            ring[next] = key
+            next = (next + 1) % capacity
+            if step % 1_024 == 1_023 { longest = max(longest, history.longestOccupiedRun()) }
+        }
+        #expect(mismatches == 0)
+        #expect(history.count == capacity)
+        for key in ring where history.get(key) != UInt32(truncatingIfNeeded: key) { mismatches += 1 }
+        #expect(mismatches == 0, "every remembered key is found")
+        #expect(longest <= 32, "longest probe run \(longest) of \(capacity * 2) slots at load 0.5")
+    }
+
+    @Test func theSlotAddressIsWhereTheKeysProbeStarts() {
+        var map = FixedMap<UInt64>(capacity: 16)
+        for key in 1...16 as ClosedRange<UInt64> { _ = map.insert(key, forKey: key) }
+        // Every address is inside the table, and a key with no collision sits exactly there.
+        let addresses = (1...16 as ClosedRange<UInt64>).map { map.slotAddress($0) }
+        let low = addresses.min()!, high = addresses.max()!
+        #expect(high - low < 32 * 16, "inside the 32-slot table")
+        var atHome = 0
+        for key in 1...16 as ClosedRange<UInt64> where map.slotAddress(key).load(as: UInt64.self) == key { atHome += 1 }
+        #expect(atHome >= 8, "most keys sit in their home slot at load 0.5 (\(atHome) of 16)")
+    }
+
     @Test func reportsFullWithoutChangingAnything() {
         var map = FixedMap<UInt64>(capacity: 3)
         for k in 1...3 as ClosedRange<UInt64> { #expect(map.insert(k * 10, forKey: k) == .inserted) }

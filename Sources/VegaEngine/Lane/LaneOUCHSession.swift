@@ -127,6 +127,13 @@ public struct LaneOUCHSession: ~Copyable {
         soup = SoupBinTCPClientSession(configuration: soup.configuration, checkpoint: soup.checkpoint, now: now)
     }
 
+    /// Where sending a new order `id` writes its UserRefNum mapping: the lane prefetches it with
+    /// the OMS's slots for the next ID (``OrderManager/slotAddresses(forNewOrder:)``).
+    @inlinable @inline(__always)
+    public func referenceSlotAddress(forNewOrder id: OrderID) -> UnsafeRawPointer {
+        liveReference.slotAddress(id.rawValue)
+    }
+
     /// Encodes `intent` (already accepted by risk and the OMS) as OUCH into the session's outbox.
     /// Returns `false` when it could not be sent (not logged in, outbox full, unknown order for a
     /// cancel/replace; counted in ``Counters/unsent``).

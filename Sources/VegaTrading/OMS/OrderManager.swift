@@ -140,6 +140,15 @@ extension OrderManager {
     /// Live orders.
     @inlinable public var openOrderCount: Int { capacity.openOrders - freeCount }
 
+    /// The memory a request naming a new order `id` reads first: its home slots in the ID index
+    /// and in the finished-order history (the duplicate-ID checks, then the index insert). A
+    /// caller that knows the next ID prefetches both, as the lane does after each send: hashed,
+    /// a new ID's slots are on cold lines of tables of a megabyte or more.
+    @inlinable @inline(__always)
+    public func slotAddresses(forNewOrder id: OrderID) -> (index: UnsafeRawPointer, finished: UnsafeRawPointer) {
+        (index.slotAddress(id.rawValue), finished.slotAddress(id.rawValue))
+    }
+
     /// The live order `id` (also found by a pending replacement's new ID), or `nil`.
     /// Always inlined: called out of line from a mutating context, the whole 520-byte manager
     /// was copied for the call (objdump: a `memcpy` per call on the lane).
