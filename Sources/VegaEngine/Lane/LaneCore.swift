@@ -321,10 +321,11 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     /// Warms the table slots the next new order ID after `id` will need (OMS index, finished
     /// history, the session's reference map). Strategies number their orders with a counter
     /// (``StrategyContext``: strategy << 48 | n), so a strategy that just sent `id` sends `id + 1`
-    /// next. Those slots are hashed across tables of a megabyte or more and were a cache miss
-    /// each on the next order's path: measured with `lane-profile orders`, that next order's
-    /// tick-to-order p50 went from 427–896 ns to 3xx ns (Benchmarks/README, "Lane"). A wrong
-    /// guess (an ID from elsewhere) costs three prefetches and nothing else.
+    /// next. Those slots are hashed across tables of 0.5–2 MB: callgrind's cache model put 1.4
+    /// last-level misses per order tick in `OrderManager.requestReplace` (its two duplicate-ID
+    /// lookups). `lane-profile orders`, 24 rounds alternating with the build before: tick-to-order
+    /// p50 best round 435 → 362 ns, median round 733 → 696 ns (Benchmarks/README, "The lane's
+    /// next order ID"). A wrong guess (an ID from elsewhere) costs three prefetches, nothing else.
     @inlinable @inline(__always)
     func prefetchSlots(after id: OrderID, venue: Int) {
         let next = OrderID(id.rawValue &+ 1)
