@@ -169,10 +169,22 @@ public final class LaneFixture {
     }
 
     /// `ticks` ticks; the TSC ticks of each `handleFrame` in `samples`. Returns orders sent.
+    /// With `evict` (a buffer larger than L2), every tick first writes one byte per cache line
+    /// of it, pushing the lane's data out of L1 and L2 as the live lane's system calls between
+    /// rare ticks do (Benchmarks/README, "cold ticks"): the lane's code stays mostly cached, so
+    /// this is the data half of a cold tick.
     @inline(never)
-    public func run(ticks: Int, orders: Bool, samples: UnsafeMutablePointer<UInt64>) -> UInt64 {
+    public func run(ticks: Int, orders: Bool, samples: UnsafeMutablePointer<UInt64>,
+                    evict: UnsafeMutableRawBufferPointer? = nil) -> UInt64 {
         let before = lane.core.counters.replacesSent
         for i in 0..<ticks {
+            if let evict {
+                var line = 0
+                while line < evict.count {
+                    evict[line] &+= 1
+                    line &+= 64
+                }
+            }
             let packet = orders ? (i & 1 == 0 ? up : down) : deep
             now &+= 1_000
             let seq = sequence
