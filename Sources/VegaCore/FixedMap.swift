@@ -99,7 +99,7 @@ public struct FixedMap<Value: BitwiseCopyable>: ~Copyable {
 
     /// Where `key`'s probe sequence starts in memory (its home slot), so a caller can prefetch
     /// the line before the lookup: the lane warms the slots of the order ID it will hand out
-    /// next, which Fibonacci hashing puts on a random line of a table of megabytes. Reads
+    /// next, which Fibonacci hashing puts on a random line of the table. Reads
     /// nothing; the address is inside the table whatever the key.
     @inlinable @inline(__always)
     public func slotAddress(_ key: UInt64) -> UnsafeRawPointer { UnsafeRawPointer(entries + home(key)) }

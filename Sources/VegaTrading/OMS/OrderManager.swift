@@ -143,7 +143,7 @@ extension OrderManager {
     /// The memory a request naming a new order `id` reads first: its home slots in the ID index
     /// and in the finished-order history (the duplicate-ID checks, then the index insert). A
     /// caller that knows the next ID prefetches both, as the lane does after each send: hashed,
-    /// a new ID's slots are on cold lines of tables of a megabyte or more.
+    /// a new ID's slots are on cold lines of tables of 0.5 MB and more.
     @inlinable @inline(__always)
     public func slotAddresses(forNewOrder id: OrderID) -> (index: UnsafeRawPointer, finished: UnsafeRawPointer) {
         (index.slotAddress(id.rawValue), finished.slotAddress(id.rawValue))
