@@ -94,7 +94,9 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     @usableFromInline let slotOfStrategy: UnsafeMutablePointer<UInt8>
     /// Intents waiting for risk, FIFO (strategies may answer a reject with new intents).
     @usableFromInline let work: UnsafeMutablePointer<OrderIntent>
-    @usableFromInline let workCapacity: Int
+    /// The work queue's size: a power of two known to the compiler, so a slot is `index & mask`.
+    /// (A stored capacity made each enqueue and dequeue a `div`, ~26 cycles on the tick's path.)
+    @inlinable static var workCapacity: Int { 1_024 }
     @usableFromInline var workHead: Int
     @usableFromInline var workTail: Int
     @usableFromInline let cancels: UnsafeMutableBufferPointer<OrderIntent>
@@ -202,8 +204,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
             slotOfStrategy[Int(a.strategy.rawValue)] = UInt8(slot + 1)
         }
 
-        workCapacity = 1_024
-        work = .allocate(capacity: workCapacity)
+        work = .allocate(capacity: Self.workCapacity)
         workHead = 0
         workTail = 0
         cancels = .allocate(capacity: setup.capacity.openOrders)
@@ -264,11 +265,11 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
 
     @inlinable @inline(__always)
     mutating func enqueue(_ intent: OrderIntent) {
-        guard workTail &- workHead < workCapacity else {
+        guard workTail &- workHead < Self.workCapacity else {
             counters.workQueueDrops &+= 1
             return
         }
-        work[workTail % workCapacity] = intent
+        work[workTail & (Self.workCapacity &- 1)] = intent
         workTail &+= 1
     }
 
@@ -310,7 +311,7 @@ public struct LaneCore<Tap: LaneTap & ~Copyable>: ~Copyable {
     @inlinable
     mutating func drainWork() {
         while workHead != workTail {
-            let intent = work[workHead % workCapacity]
+            let intent = work[workHead & (Self.workCapacity &- 1)]
             workHead &+= 1
             submit(intent)
         }
