@@ -78,3 +78,34 @@ public struct OrderIntent: Sendable, Equatable, BitwiseCopyable {
         self.newOrderID = newOrderID
     }
 }
+
+extension OrderIntent {
+    /// Bytes ``storeCanonical(to:)`` writes: the intent's memory layout (48 bytes).
+    @inlinable public static var canonicalSize: Int { MemoryLayout<OrderIntent>.size }
+
+    /// Writes the intent in its memory layout with the three padding bytes (offsets 5, 10, 11)
+    /// zeroed. Copying the value (`storeBytes(of:)`) copies whatever its padding held, and
+    /// Swift leaves padding unset, so two equal intents could differ in bytes: the journal
+    /// recorded stack garbage, and replay's hash over raw intents mismatched now and then on an
+    /// identical run. The offsets are checked against `MemoryLayout.offset(of:)` by
+    /// `OrderIntentLayoutTests`. No allocation; for the lane's journal tap.
+    @inlinable
+    public func storeCanonical(to p: UnsafeMutableRawPointer) {
+        // Each field as its own type: an enum's byte in memory is its case index, not its raw
+        // value (Side.buy is stored as 0, not 'B'), and replay loads the record as the struct.
+        p.storeBytes(of: kind, toByteOffset: 0, as: Kind.self)
+        p.storeBytes(of: side, toByteOffset: 1, as: Side.self)
+        p.storeBytes(of: timeInForce, toByteOffset: 2, as: TimeInForce.self)
+        p.storeBytes(of: postOnly, toByteOffset: 3, as: Bool.self)
+        p.storeBytes(of: venue, toByteOffset: 4, as: VenueID.self)
+        p.storeBytes(of: 0, toByteOffset: 5, as: UInt8.self)
+        p.storeBytes(of: account, toByteOffset: 6, as: AccountID.self)
+        p.storeBytes(of: strategy, toByteOffset: 8, as: StrategyID.self)
+        p.storeBytes(of: 0, toByteOffset: 10, as: UInt16.self)
+        p.storeBytes(of: instrument, toByteOffset: 12, as: InstrumentID.self)
+        p.storeBytes(of: price, toByteOffset: 16, as: Price4.self)
+        p.storeBytes(of: quantity, toByteOffset: 24, as: Quantity.self)
+        p.storeBytes(of: orderID, toByteOffset: 32, as: OrderID.self)
+        p.storeBytes(of: newOrderID, toByteOffset: 40, as: OrderID.self)
+    }
+}

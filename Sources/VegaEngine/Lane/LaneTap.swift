@@ -69,9 +69,14 @@ public struct OutputHash: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Adds one decision by its journaled form (the intent and ``LaneJournalCodec/resultCode(_:)``).
+    /// The intent's canonical bytes (``OrderIntent/storeCanonical(to:)``), not its memory: the
+    /// padding of equal intents differs from run to run.
     public mutating func addDecision(_ intent: OrderIntent, code: UInt16) {
         mix(0xD1)
-        mix(value: intent)
+        withUnsafeTemporaryAllocation(byteCount: OrderIntent.canonicalSize, alignment: 8) { buffer in
+            intent.storeCanonical(to: buffer.baseAddress!)
+            mix(UnsafeRawBufferPointer(buffer))
+        }
         mix(value: code)
         decisions &+= 1
     }

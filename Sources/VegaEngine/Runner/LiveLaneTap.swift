@@ -73,9 +73,9 @@ public struct LiveLaneTap: LaneTap, ~Copyable {
     public mutating func decision(_ intent: OrderIntent, result: SubmitResult, now: UInt64) {
         guard let journal else { return }
         let code = LaneJournalCodec.resultCode(result)
-        let ok = journal.ring.tryAppend(type: .riskVerdict, timestamp: now, payloadLength: MemoryLayout<OrderIntent>.size + 2) { p in
-            p.storeBytes(of: intent, as: OrderIntent.self)
-            p.storeBytes(of: code, toByteOffset: MemoryLayout<OrderIntent>.size, as: UInt16.self)
+        let ok = journal.ring.tryAppend(type: .riskVerdict, timestamp: now, payloadLength: OrderIntent.canonicalSize + 2) { p in
+            intent.storeCanonical(to: p)  // not storeBytes(of:): that copies the padding's garbage
+            p.storeBytes(of: code, toByteOffset: OrderIntent.canonicalSize, as: UInt16.self)
         }
         if !ok { journalOverflows &+= 1 }
     }
