@@ -116,7 +116,8 @@ public struct HashingLaneTap: LaneTap {
 /// venue << 8 | MoldUDP64 line, then the datagram), `orderEntryInbound` (message header with
 /// `session` = venue, then the bytes as received), `timer` (no payload), ``clientRequest``
 /// (a ``ClientOrderRequest``'s 64 bytes as the lane took it from its client ring). Outputs:
-/// `riskVerdict` (the 64-byte intent, then one result byte and one reason byte) and
+/// `riskVerdict` (the intent's 48 bytes as ``VegaTrading/OrderIntent/storeCanonical(to:)`` writes
+/// them, then ``resultCode(_:)`` as a little-endian UInt16: the reason byte, then the result byte) and
 /// `orderEntryOutbound` (message header, then the SoupBinTCP packet). Timestamps are lane
 /// monotonic ns: the `now` the lane used.
 public enum LaneJournalCodec {
