@@ -114,9 +114,9 @@ public struct LaneReplay {
                 replayer!.lane.handleClientRequest(base.loadUnaligned(as: ClientOrderRequest.self), now: record.timestamp)
                 inputs += 1
             case .riskVerdict:
-                guard record.payload.count == MemoryLayout<OrderIntent>.size + 2, let base = record.payload.baseAddress else { break }
-                let intent = base.loadUnaligned(as: OrderIntent.self)
-                let code = base.loadUnaligned(fromByteOffset: MemoryLayout<OrderIntent>.size, as: UInt16.self)
+                guard record.payload.count == OrderIntent.canonicalSize + 2, let base = record.payload.baseAddress else { break }
+                let intent = base.loadUnaligned(as: OrderIntent.self)  // canonical bytes are the layout
+                let code = base.loadUnaligned(fromByteOffset: OrderIntent.canonicalSize, as: UInt16.self)
                 journaled.addDecision(intent, code: code)
             case .orderEntryOutbound:
                 guard let (h, bytes) = record.message else { break }
