@@ -4,8 +4,9 @@ import VegaTrading
 /// One client request as it crosses from the FIX event loop to a lane: a NewOrderSingle,
 /// OrderCancelRequest or OrderCancelReplaceRequest already validated off the lane, with every
 /// string replaced by an integer (the ClOrdID is mapped to a lane ``VegaCore/OrderID`` by the
-/// ``ClientGateway``, which remembers the mapping). A plain 64-byte value: it travels through a
-/// ``VegaCore/SPSCRing`` and is journaled as is (``LaneJournalCodec/clientRequest``).
+/// ``ClientGateway``, which remembers the mapping). A plain 48-byte value: it travels through a
+/// ``VegaCore/SPSCRing`` and is journaled in its layout with the padding zeroed
+/// (``storeCanonical(to:)``, ``LaneJournalCodec/clientRequest``).
 ///
 /// - `.new`: `orderID` is the new order's lane ID (`strategy << 48 | n`, made by the gateway);
 ///   `venue` a venue index or ``smartRoute`` (the lane picks the venue from its books).
@@ -46,6 +47,32 @@ public struct ClientOrderRequest: Sendable, Equatable, BitwiseCopyable {
         self.quantity = quantity
         self.orderID = orderID
         self.newOrderID = newOrderID
+    }
+
+    /// Bytes ``storeCanonical(to:)`` writes: the memory layout's size (48).
+    @inlinable public static var canonicalSize: Int { MemoryLayout<ClientOrderRequest>.size }
+
+    /// Writes the request in its memory layout with the four padding bytes (offsets 12…15)
+    /// zeroed, as ``VegaTrading/OrderIntent/storeCanonical(to:)`` does for intents: a copy of
+    /// the value (`storeBytes(of:)`) carries whatever its padding held, so the journal of two
+    /// identical runs differed in those bytes. Replay loads the record back as the struct. The
+    /// offsets are checked against `MemoryLayout.offset(of:)` by `ClientOrderRequestLayoutTests`.
+    /// No allocation; the lane journals client requests with it.
+    @inlinable
+    public func storeCanonical(to p: UnsafeMutableRawPointer) {
+        // Each field as its own type: an enum's byte in memory is its case index.
+        p.storeBytes(of: kind, toByteOffset: 0, as: OrderIntent.Kind.self)
+        p.storeBytes(of: side, toByteOffset: 1, as: Side.self)
+        p.storeBytes(of: timeInForce, toByteOffset: 2, as: TimeInForce.self)
+        p.storeBytes(of: venue, toByteOffset: 3, as: UInt8.self)
+        p.storeBytes(of: account, toByteOffset: 4, as: AccountID.self)
+        p.storeBytes(of: strategy, toByteOffset: 6, as: StrategyID.self)
+        p.storeBytes(of: instrument, toByteOffset: 8, as: InstrumentID.self)
+        p.storeBytes(of: 0, toByteOffset: 12, as: UInt32.self)
+        p.storeBytes(of: price, toByteOffset: 16, as: Price4.self)
+        p.storeBytes(of: quantity, toByteOffset: 24, as: Quantity.self)
+        p.storeBytes(of: orderID, toByteOffset: 32, as: OrderID.self)
+        p.storeBytes(of: newOrderID, toByteOffset: 40, as: OrderID.self)
     }
 }
 

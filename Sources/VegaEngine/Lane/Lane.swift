@@ -189,8 +189,8 @@ public struct Lane<MD: PacketQueue & ~Copyable, OE: PacketQueue & ~Copyable, Tap
     public mutating func handleClientRequest(_ request: ClientOrderRequest, now: UInt64) {
         if let journal {
             let ok = journal.ring.tryAppend(type: LaneJournalCodec.clientRequest, timestamp: now,
-                                            payloadLength: MemoryLayout<ClientOrderRequest>.size) {
-                $0.storeBytes(of: request, as: ClientOrderRequest.self)
+                                            payloadLength: ClientOrderRequest.canonicalSize) {
+                request.storeCanonical(to: $0)
             }
             if !ok { driverCounters.journalOverflows &+= 1 }
         }

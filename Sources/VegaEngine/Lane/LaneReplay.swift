@@ -109,8 +109,9 @@ public struct LaneReplay {
                 replayer!.lane.handleTimer(now: record.timestamp)
                 inputs += 1
             case LaneJournalCodec.clientRequest:
-                guard record.payload.count == MemoryLayout<ClientOrderRequest>.size, let base = record.payload.baseAddress,
+                guard record.payload.count == ClientOrderRequest.canonicalSize, let base = record.payload.baseAddress,
                       replayer != nil else { break }
+                // Canonical bytes are the layout.
                 replayer!.lane.handleClientRequest(base.loadUnaligned(as: ClientOrderRequest.self), now: record.timestamp)
                 inputs += 1
             case .riskVerdict:

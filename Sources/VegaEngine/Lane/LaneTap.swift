@@ -115,7 +115,8 @@ public struct HashingLaneTap: LaneTap {
 /// agree). Inputs: `marketDataFrame` (``VegaJournal/JournalFrameHeader`` with `queue` =
 /// venue << 8 | MoldUDP64 line, then the datagram), `orderEntryInbound` (message header with
 /// `session` = venue, then the bytes as received), `timer` (no payload), ``clientRequest``
-/// (a ``ClientOrderRequest``'s 64 bytes as the lane took it from its client ring). Outputs:
+/// (a ``ClientOrderRequest``'s 48 bytes as ``ClientOrderRequest/storeCanonical(to:)`` writes
+/// them). Outputs:
 /// `riskVerdict` (the intent's 48 bytes as ``VegaTrading/OrderIntent/storeCanonical(to:)`` writes
 /// them, then ``resultCode(_:)`` as a little-endian UInt16: the reason byte, then the result byte) and
 /// `orderEntryOutbound` (message header, then the SoupBinTCP packet). Timestamps are lane
@@ -137,7 +138,7 @@ public enum LaneJournalCodec {
     /// with (sessions and risk start their clocks there), which replay needs.
     public static let startAnnotation = "vega.lane.start"
     /// A client request the lane took from its client link (payload: the ``ClientOrderRequest``
-    /// in memory layout), the first user record type.
+    /// in memory layout, padding zeroed), the first user record type.
     public static let clientRequest = JournalRecordType(rawValue: JournalRecordType.firstUserType + 1)
 
     /// 0 send; 1 risk reject (reason in the next byte); 2 OMS reject.

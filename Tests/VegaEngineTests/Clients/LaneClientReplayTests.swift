@@ -53,6 +53,17 @@ struct LaneClientReplayTests {
         }
         #expect(clientDecisions == 3)
         #expect(link.counters.requests == 3)
+        // Journaled by their fields: 48 bytes each, the padding (12..<16) zero.
+        var journaledRequests = 0
+        _ = try JournalReader(directory: dir).forEach { record -> Bool in
+            if record.type == LaneJournalCodec.clientRequest {
+                journaledRequests += 1
+                #expect(record.payload.count == ClientOrderRequest.canonicalSize)
+                #expect(Array(record.payload[12..<16]) == [0, 0, 0, 0])
+            }
+            return true
+        }
+        #expect(journaledRequests == 3)
         let result = try LaneReplay.run(directory: dir) { _ in setup }
         #expect(result.matches, "\(result)")
         #expect(result.replayed.decisions == result.journaled.decisions)
