@@ -161,6 +161,10 @@ extension PositionBook {
     public mutating func mark(_ instrument: InstrumentID, price: Price4) -> Bool {
         let i = Int(instrument.rawValue)
         guard i < capacity.instruments else { return false }
+        // Already marked there: every record's value is quantity × this price (fills apply at the
+        // current mark), so nothing would change. A top-of-book size change leaves the mid as it
+        // was, and the lane marks on every top change.
+        if hasMark[i] && marks[i] == price.rawValue { return true }
         var s = firstOfInstrument[i]
         while s >= 0 {
             if records[Int(s)].quantity.multipliedReportingOverflow(by: price.rawValue).overflow { return false }
