@@ -40,14 +40,20 @@ struct ClientOrderRequestLayoutTests {
         #expect(buffer.baseAddress!.load(as: ClientOrderRequest.self) == Self.sample)
     }
 
-    @Test func garbageInThePaddingDoesNotReachTheCanonicalBytes() {
+    /// `r` with garbage in its padding bytes (12..<16), equal field by field.
+    static func withGarbagePadding(_ r: ClientOrderRequest) -> ClientOrderRequest {
         let raw = UnsafeMutableRawBufferPointer.allocate(byteCount: 48, alignment: 8)
+        defer { raw.deallocate() }
+        raw.baseAddress!.storeBytes(of: r, as: ClientOrderRequest.self)
+        for i in 12..<16 { raw[i] = UInt8(0x50 + i) }
+        return raw.baseAddress!.load(as: ClientOrderRequest.self)
+    }
+
+    @Test func garbageInThePaddingDoesNotReachTheCanonicalBytes() {
         let a = UnsafeMutableRawBufferPointer.allocate(byteCount: 48, alignment: 8)
         let b = UnsafeMutableRawBufferPointer.allocate(byteCount: 48, alignment: 8)
-        defer { raw.deallocate(); a.deallocate(); b.deallocate() }
-        raw.baseAddress!.storeBytes(of: Self.sample, as: ClientOrderRequest.self)
-        for i in 12..<16 { raw[i] = UInt8(0x50 + i) }
-        let dirty = raw.baseAddress!.load(as: ClientOrderRequest.self)
+        defer { a.deallocate(); b.deallocate() }
+        let dirty = Self.withGarbagePadding(Self.sample)
         #expect(dirty == Self.sample)
         dirty.storeCanonical(to: a.baseAddress!)
         Self.sample.storeCanonical(to: b.baseAddress!)

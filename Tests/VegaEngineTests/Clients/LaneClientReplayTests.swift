@@ -37,9 +37,11 @@ struct LaneClientReplayTests {
             let intentsBefore = lane.core.counters.intents
             // A buy at 190.08: only venue 1 shows an ask within it (190.05; venue 0 asks 190.10), so smart routing picks venue 1.
             let id = OrderID(9 << 48 | 1)
-            lane.handleClientRequest(ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(9),
-                                                        instrument: InstrumentID(1), price: Price4(rawValue: 1_900_800),
-                                                        quantity: Quantity(100), orderID: id), now: 5_000)
+            // Its padding holds garbage, as a value built on a used stack may: the journal must not.
+            lane.handleClientRequest(ClientOrderRequestLayoutTests.withGarbagePadding(
+                ClientOrderRequest(kind: .new, side: .buy, account: AccountID(1), strategy: StrategyID(9),
+                                   instrument: InstrumentID(1), price: Price4(rawValue: 1_900_800),
+                                   quantity: Quantity(100), orderID: id)), now: 5_000)
             #expect(lane.core.trading.orders.order(id)?.venue == VenueID(1))
             lane.handleClientRequest(ClientOrderRequest(kind: .replace, strategy: StrategyID(9), instrument: InstrumentID(1),
                                                         price: Price4(rawValue: 1_899_000), quantity: Quantity(200), orderID: id,
