@@ -83,6 +83,16 @@ public protocol BookOutput: ~Copyable {
     /// Takes one update; returns `false` if it had to drop it (the books count drops). Lane
     /// call: must not allocate, lock or block.
     mutating func publish(_ update: BookUpdate) -> Bool
+    /// Whether this output takes updates at all. `false` (``NoBookOutput``): the books skip
+    /// what only an update needs — the ladder search for a level's depth after a cancel, a
+    /// partial execution or a delete that leaves the level standing. Book state, counters
+    /// (crossed updates included) and the read side are the same either way. Default `true`.
+    static var takesUpdates: Bool { get }
+}
+
+extension BookOutput where Self: ~Copyable {
+    @inlinable @inline(__always)
+    public static var takesUpdates: Bool { true }
 }
 
 /// Discards updates: for books read only by polling (`topOfBook`, `level`), and for
@@ -92,6 +102,8 @@ public struct NoBookOutput: BookOutput, Sendable {
     @inlinable public init() {}
     @inlinable @inline(__always)
     public mutating func publish(_ update: BookUpdate) -> Bool { true }
+    @inlinable @inline(__always)
+    public static var takesUpdates: Bool { false }
 }
 
 /// A fixed-capacity buffer of the updates since the reader last cleared it: the same-lane way

@@ -141,15 +141,30 @@ extension OrderBooks where Output: ~Copyable {
         liveOrders &-= 1
         instruments[slot].orders &-= 1
 
-        let depth = depth(ofLevel: level, slot: slot, side: order.side)
         let after = levels[Int(level)]
         if after.orders == 0 {
+            let depth = depth(ofLevel: level, slot: slot, side: order.side)
             removeLevel(level, slot: slot, side: order.side, depth: depth)
             publishLevel(slot: slot, side: order.side, price: after.price, shares: 0, orders: 0, depth: depth,
                          flags: .levelRemoved, times: times)
-        } else {
+        } else if Output.takesUpdates {
             publishLevel(slot: slot, side: order.side, price: after.price, shares: after.shares, orders: after.orders,
-                         depth: depth, flags: .none, times: times)
+                         depth: depth(ofLevel: level, slot: slot, side: order.side), flags: .none, times: times)
+        } else {
+            noteLevelChange(level, slot: slot, side: order.side, times: times)
+        }
+    }
+
+    /// A level changed in place (still standing) and the output takes no updates: what
+    /// `publishLevel` records besides the update — the instrument's last stamps and, for the best
+    /// level of a crossed book, the crossed count — without the ladder search for the depth
+    /// (whether the level is the best is one load: the ladder's last entry).
+    @inlinable @inline(__always)
+    mutating func noteLevelChange(_ level: UInt32, slot: Int, side: Side, times: EventTimes) {
+        instruments[slot].lastTimes = times
+        let count = levelCount(slot: slot, side: side)
+        if count > 0 && UInt32(truncatingIfNeeded: ladder(slot, side)[count &- 1]) == level && isCrossed(slot: slot) {
+            counters.crossedUpdates &+= 1
         }
     }
 

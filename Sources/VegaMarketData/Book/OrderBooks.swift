@@ -31,7 +31,10 @@ import VegaCore
 /// ``snapshotL2(locate:levels:into:)`` never allocate, lock, retain/release or trap on bad
 /// input: bad input is a ``BookReject``, counted in ``counters``. `~Copyable`: the lane owns it.
 ///
-/// `Output` receives a ``BookUpdate`` per change (``NoBookOutput`` to discard them).
+/// `Output` receives a ``BookUpdate`` per change (``NoBookOutput`` to discard them). An output
+/// that takes no updates (``BookOutput/takesUpdates`` false, as ``NoBookOutput``) also spares the
+/// books the ladder search that only an update's `depth` needs (a level that changes and stays);
+/// book state, counters and the read side are the same either way.
 public struct OrderBooks<Output: BookOutput & ~Copyable>: ~Copyable {
     public let configuration: BookConfiguration
 
