@@ -67,6 +67,7 @@ let benchmarks: @Sendable () -> Void = {
     passBenchmark("itch-decode-swift") { file in decodeOnly(file.bytes) }
 
     decodeBookBenchmark()
+    decodeBookUpdatesBenchmark()
     booksMemoryBenchmark()
 }
 
@@ -224,6 +225,38 @@ func decodeBookBenchmark() {
         record.finish()
         samples.deallocate()
         latencySamples = nil
+    }
+}
+
+/// The same pass with books that publish: every change a `BookUpdate` (depth, flags, stamps) in
+/// a buffer the loop reads and clears after each message, as the lane's books do. Beside
+/// `itch-decode-book-swift` (books read by polling, `NoBookOutput`) it shows what the updates
+/// cost; itch-book's `tables=bbo` mode is the nearer peer to this one.
+func decodeBookUpdatesBenchmark() {
+    let name = "itch-decode-book-updates-swift"
+    Benchmark(name, configuration: .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, cpuPsPerMessage, wallPsPerMessage, kMessagesPerCPUSecond])
+    ) { benchmark in
+        guard let file = sharedFile, let record = records[name] else { fatalError("no fixture") }
+        // Fresh books every sample, built outside the measured region.
+        var handler = ITCHHandler(sink: OrderBooks(configuration: feedBookConfiguration,
+                                                   output: BookUpdateBuffer(capacity: 64)))
+        benchmark.startMeasurement()
+        let c0 = threadCPUNanoseconds(), w0 = monotonicNanoseconds()
+        let (messages, updates) = decodeAndBookWithUpdates(file.bytes, &handler)
+        let w1 = monotonicNanoseconds(), c1 = threadCPUNanoseconds()
+        benchmark.stopMeasurement()
+        blackHole(updates)
+        precondition(messages == file.messages, "saw \(messages) messages, the file has \(file.messages)")
+        precondition(handler.sink.counters.updatesDropped == 0, "the update buffer overflowed")
+        record.add(cpu: c1 - c0, wall: w1 - w0, messages: messages)
+        report(benchmark, cpu: c1 - c0, wall: w1 - w0, messages: messages)
+        if record.calls == 1 { record.extra.append(("updates_published", "\(updates)")) }
+    } setup: {
+        _ = try loadSharedFile()
+        records[name] = PassRecord(name: name)
+    } teardown: {
+        records[name]?.finish()
     }
 }
 

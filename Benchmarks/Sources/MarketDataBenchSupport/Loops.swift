@@ -66,6 +66,24 @@ public func decodeAndBook(_ bytes: UnsafeRawBufferPointer, _ handler: inout ITCH
 }
 
 
+/// Books that publish: every change becomes a `BookUpdate` (depth, top-of-book and crossed
+/// flags, the three stamps) in a `BookUpdateBuffer`, which the loop reads and clears after each
+/// message, as the lane does. No sampling. Returns the messages and the updates published.
+@inline(never)
+public func decodeAndBookWithUpdates(_ bytes: UnsafeRawBufferPointer,
+                                     _ handler: inout ITCHHandler<OrderBooks<BookUpdateBuffer>>) -> (messages: UInt64, updates: UInt64) {
+    var reader = ITCHFileReader(unsafeBytes: bytes)
+    let stamps = EventTimes(exchange: Timestamp(nanoseconds: 0))
+    var messages: UInt64 = 0
+    var updates: UInt64 = 0
+    while handler.handleNext(&reader, stamps: stamps) != nil {
+        updates &+= UInt64(handler.sink.output.count)
+        handler.sink.output.removeAll()
+        messages &+= 1
+    }
+    return (messages, updates)
+}
+
 /// `decodeAndBook` without the look-ahead (`ITCHHandler.prefetch(upcoming:)`), no sampling: for
 /// `itch-profile book-noprefetch`, to measure what the prefetch buys on this machine.
 @inline(never)
