@@ -147,25 +147,37 @@ extension OrderBooks where Output: ~Copyable {
             removeLevel(level, slot: slot, side: order.side, depth: depth)
             publishLevel(slot: slot, side: order.side, price: after.price, shares: 0, orders: 0, depth: depth,
                          flags: .levelRemoved, times: times)
-        } else if Output.takesUpdates {
-            publishLevel(slot: slot, side: order.side, price: after.price, shares: after.shares, orders: after.orders,
-                         depth: depth(ofLevel: level, slot: slot, side: order.side), flags: .none, times: times)
         } else {
-            noteLevelChange(level, slot: slot, side: order.side, times: times)
+            levelChanged(level, slot: slot, side: order.side, times: times)
         }
     }
 
-    /// A level changed in place (still standing) and the output takes no updates: what
-    /// `publishLevel` records besides the update — the instrument's last stamps and, for the best
-    /// level of a crossed book, the crossed count — without the ladder search for the depth
-    /// (whether the level is the best is one load: the ladder's last entry).
+    /// A level changed and still stands (shares or orders taken off it): publishes it with its
+    /// depth. For an output that takes no updates, records only what the publish records besides
+    /// the update (``recordLevelChange(slot:atBest:times:)``), without the ladder search for the
+    /// depth: whether the level is the best is one load, the ladder's last entry.
     @inlinable @inline(__always)
-    mutating func noteLevelChange(_ level: UInt32, slot: Int, side: Side, times: EventTimes) {
-        instruments[slot].lastTimes = times
-        let count = levelCount(slot: slot, side: side)
-        if count > 0 && UInt32(truncatingIfNeeded: ladder(slot, side)[count &- 1]) == level && isCrossed(slot: slot) {
-            counters.crossedUpdates &+= 1
+    mutating func levelChanged(_ level: UInt32, slot: Int, side: Side, times: EventTimes) {
+        guard Output.takesUpdates else {
+            let count = levelCount(slot: slot, side: side)
+            let atBest = count > 0 && UInt32(truncatingIfNeeded: ladder(slot, side)[count &- 1]) == level
+            _ = recordLevelChange(slot: slot, atBest: atBest, times: times)
+            return
         }
+        let l = levels[Int(level)]
+        publishLevel(slot: slot, side: side, price: l.price, shares: l.shares, orders: l.orders,
+                     depth: depth(ofLevel: level, slot: slot, side: side), flags: .none, times: times)
+    }
+
+    /// What every level change records in the books, update or not: the instrument's last stamps
+    /// and, when the change is at the best level of a crossed book, the crossed count. Returns
+    /// whether it counted one (the update's `crossed` flag).
+    @inlinable @inline(__always)
+    mutating func recordLevelChange(slot: Int, atBest: Bool, times: EventTimes) -> Bool {
+        instruments[slot].lastTimes = times
+        guard atBest && isCrossed(slot: slot) else { return false }
+        counters.crossedUpdates &+= 1
+        return true
     }
 
     /// Publishes a level change, marking top-of-book and crossed state.
@@ -173,14 +185,10 @@ extension OrderBooks where Output: ~Copyable {
     mutating func publishLevel(slot: Int, side: Side, price: Int64, shares: UInt64, orders: UInt32, depth: Int,
                                flags: BookUpdate.Flags, times: EventTimes) {
         var flags = flags
-        if depth == 0 {
-            flags.rawValue |= BookUpdate.Flags.topOfBook.rawValue
-            if isCrossed(slot: slot) {
-                flags.rawValue |= BookUpdate.Flags.crossed.rawValue
-                counters.crossedUpdates &+= 1
-            }
+        if depth == 0 { flags.rawValue |= BookUpdate.Flags.topOfBook.rawValue }
+        if recordLevelChange(slot: slot, atBest: depth == 0, times: times) {
+            flags.rawValue |= BookUpdate.Flags.crossed.rawValue
         }
-        instruments[slot].lastTimes = times
         let update = BookUpdate(kind: .level, locate: instruments[slot].locate, side: side, price: Price4(rawValue: price),
                                 shares: shares, orders: orders, depth: UInt16(truncatingIfNeeded: depth),
                                 flags: flags, times: times)

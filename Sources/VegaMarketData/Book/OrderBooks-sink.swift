@@ -239,15 +239,7 @@ extension OrderBooks where Output: ~Copyable {
         orders[Int(o)].shares = remaining &- shares
         let level = orders[Int(o)].level
         levels[Int(level)].shares &-= UInt64(shares)
-        let slot = Int(orders[Int(o)].instrument)
-        let side = orders[Int(o)].side
-        guard Output.takesUpdates else {
-            noteLevelChange(level, slot: slot, side: side, times: times)
-            return nil
-        }
-        let l = levels[Int(level)]
-        publishLevel(slot: slot, side: side, price: l.price, shares: l.shares, orders: l.orders,
-                     depth: depth(ofLevel: level, slot: slot, side: side), flags: .none, times: times)
+        levelChanged(level, slot: Int(orders[Int(o)].instrument), side: orders[Int(o)].side, times: times)
         return nil
     }
 
