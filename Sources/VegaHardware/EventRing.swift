@@ -31,7 +31,9 @@ extension vega_fpga_event {
 public struct EventPoll: Equatable, Sendable {
     /// Events written to the output buffer.
     public var count: Int
-    /// Events the reader lost because the writer lapped it (0 normally).
+    /// Events the reader lost because the writer lapped it (0 normally). They all come before
+    /// the first event in the buffer: a poll that has read events and then finds it was lapped
+    /// stops there, and the next poll reports the loss.
     public var lost: UInt64
 
     @inlinable
@@ -142,12 +144,20 @@ public struct MappedEventRing: EventRingReader, ~Copyable {
         cursorWord.pointee = _cursor
         while n < events.count {
             let out = events.baseAddress! + n
+            let before = cursorWord.pointee
             // The checker cannot see into C; this static inline function does two acquire loads
             // and a 56-byte copy, and the ring benchmarks count its mallocs (zero).
             let rc = _unsafePerformance { vega_fpga_ring_read(h, cursorWord, out, lostWord) }
             if rc == VEGA_FPGA_READ_OK {
                 n += 1
             } else if rc == VEGA_FPGA_READ_LAPPED {
+                // A loss after events already read would be reported as if it came before them:
+                // stop at the events read, and let the next poll find the lap again (reading
+                // shares nothing with the writer, so rewinding the cursor is free).
+                if n > 0 {
+                    cursorWord.pointee = before
+                    break
+                }
                 lost &+= lostWord.pointee
             } else {
                 break

@@ -89,6 +89,28 @@ struct EventRingTests {
         #expect(p.lost + UInt64(p.count) == 100, "every event is either delivered or counted lost")
     }
 
+    @Test("a lap found after events were read ends the poll there: a loss always precedes the events it returns")
+    func lapAfterReadsEndsThePoll() throws {
+        let ring = try RingFile(slots: 8)
+        var reader = try MappedEventRing(source: .file(path: ring.path), fromStart: true)
+        ring.write(8)   // events 1…8, the ring full
+        // The writer overtakes the reader mid-batch: event 12 lands in event 4's slot while
+        // events 1–3 and 5–8 are still intact (9–11 are never written: only their slots matter).
+        var e12 = RingFile.event(12)
+        vega_fpga_ring_write(ring.header, 12, &e12)
+        let out = UnsafeMutableBufferPointer<FPGAEvent>.allocate(capacity: 16)
+        defer { out.deallocate() }
+        let first = reader.poll(into: out)
+        #expect(first == EventPoll(count: 3, lost: 0), "events 1–3, then the lap ends the poll")
+        #expect(out[0..<first.count].map(\.feed_seq) == [1, 2, 3])
+        #expect(reader.cursor == 4)
+        // Oldest kept after event 12: 12 − 8 + 2 = 6 (one slot of margin), so 4 and 5 are lost.
+        let second = reader.poll(into: out)
+        #expect(second == EventPoll(count: 3, lost: 2), "the loss first, then the events after it")
+        #expect(out[0..<second.count].map(\.feed_seq) == [6, 7, 8])
+        #expect(reader.totalLost == 2)
+    }
+
     @Test("a reader that starts at the tail skips history")
     func startAtTail() throws {
         let ring = try RingFile(slots: 32)
