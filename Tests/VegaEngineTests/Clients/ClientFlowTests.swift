@@ -94,6 +94,13 @@ struct ClientFlowTests {
         // none lost or repeated without PossDup.
         let dcSession = FIXSessionID(senderCompID: "DROPCOPY", targetCompID: "VEGADC")
         target.dropConnection(dcSession)
+        // `dropConnection` closes on the target's event loop, later: wait until the connection is
+        // gone, or on a busy machine P3's report can still arrive on it, in sequence and rightly
+        // without PossDup (seen once in a CI dry run). The engine reconnects after
+        // ReconnectInterval=1 s, so P3 is made while the drop copy is down.
+        #expect(await CFTSupport.eventually {
+            targetRec.all.contains { if case .disconnected(let id, _) = $0 { id == dcSession } else { false } }
+        })
         send(.orderCancelRequest, [(41, "P2"), (11, "P3"), (55, "AAPL"), (54, "2"), (60, now()), (38, "200")])
         #expect(await CFTSupport.eventually { reports("P3").contains { $0[150] == "4" } })
         #expect(await CFTSupport.eventually { targetRec.logons == 2 && copiedExecIDs() == clientExecIDs() },
