@@ -72,14 +72,16 @@ typedef struct vega_tsc_features {
 } vega_tsc_features;
 int vega_cpu_tsc_features(vega_tsc_features *out);
 
+/* Hints that *p will be read and written soon (a prefetch into all cache levels); never faults,
+ * whatever p is. For the order books' look-ahead (VegaMarketData). Defined on every architecture
+ * (__builtin_prefetch: PREFETCHT0/PREFETCHW on x86-64, PRFM on arm64), not only beside the x86 TSC
+ * reads below. */
+static inline void vega_prefetch(const void *p) { __builtin_prefetch(p, 1, 3); }
+
 /* Serialising-enough TSC reads for stage stamps: rdtsc (≈50 ns on this VM) and rdtscp
  * (≈90 ns, waits for earlier instructions, and says which CPU). On other architectures they
  * fall back to CLOCK_MONOTONIC_RAW nanoseconds. */
 #if defined(__x86_64__) || defined(__i386__)
-/* Hints that *p will be read and written soon (prefetchw-class hint into all cache levels); never
- * faults, whatever p is. For the order books' look-ahead (VegaMarketData). */
-static inline void vega_prefetch(const void *p) { __builtin_prefetch(p, 1, 3); }
-
 static inline uint64_t vega_rdtsc(void) {
     uint32_t lo, hi;
     __asm__ __volatile__("rdtsc" : "=a"(lo), "=d"(hi));
