@@ -97,15 +97,17 @@ public enum TradeKind: Sendable, Equatable {
 /// test recorders). Every method is a lane call: no allocation, no locks; `@inlinable` in
 /// implementations so the handler's generic use specialises.
 public protocol OrderBookSink: ~Copyable {
-    /// A hint, not an event: a message about `reference` on `locate` will be applied `distance`
-    /// messages from now (1 or 2), so warm the memory it will touch. Changes no state and
-    /// refuses nothing; any values are safe (a message that turns out bad is still decoded and
-    /// refused as usual). Default: nothing.
-    func prefetch(locate: UInt16, reference: UInt64, distance: Int)
+    /// A hint, not an event: a message about `reference` on `locate` will be applied soon, so warm
+    /// the memory it will touch. Each upcoming message gets three hints, a few messages apart, in
+    /// the order `stage` 3, 2, 1 (``ITCHLookAhead``); stage 1 comes last before the message is
+    /// applied. Each stage may read what the one before warmed. Changes no state and refuses
+    /// nothing; any values are safe (a message that turns out bad is still decoded and refused as
+    /// usual). Default: nothing.
+    func prefetch(locate: UInt16, reference: UInt64, stage: Int)
     /// The same hint for a message that puts an order at `price` ('A'/'F': `sideByte` is the
     /// message's side byte; 'U': `sideByte` 0, the original order's side), so the level it
     /// joins can be warmed too. Same rules as above. Default: the hint without the price.
-    func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, distance: Int)
+    func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, stage: Int)
     /// 'R' stock directory: the instrument at `locate` exists from now on.
     mutating func defineInstrument(locate: UInt16, symbol: Symbol, roundLot: UInt32, times: EventTimes) -> BookReject?
     /// 'A' / 'F' add order. `attribution` is the MPID for 'F' (4 ASCII bytes, big-endian), 0 for 'A'.
@@ -135,10 +137,10 @@ public protocol OrderBookSink: ~Copyable {
 
 extension OrderBookSink where Self: ~Copyable {
     @inlinable @inline(__always)
-    public func prefetch(locate: UInt16, reference: UInt64, distance: Int) {}
+    public func prefetch(locate: UInt16, reference: UInt64, stage: Int) {}
 
     @inlinable @inline(__always)
-    public func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, distance: Int) {
-        prefetch(locate: locate, reference: reference, distance: distance)
+    public func prefetch(locate: UInt16, reference: UInt64, price: UInt32, sideByte: UInt8, stage: Int) {
+        prefetch(locate: locate, reference: reference, stage: stage)
     }
 }

@@ -110,8 +110,8 @@ public struct ITCHFileReader: ~Copyable {
     }
 
     /// The message framed at byte `offset` (`nil` at the end or a truncated frame) and the
-    /// offset of the frame after it: a look-ahead for ``ITCHHandler/prefetch(upcoming:)``
-    /// (start from ``offset``). Reads the framing only; changes nothing.
+    /// offset of the frame after it: how the look-ahead's cursors (``ITCHLookAhead``) walk the
+    /// frames ahead of ``offset``. Reads the framing only; changes nothing.
     @inlinable @inline(__always)
     public func peek(at offset: Int) -> (message: UnsafeRawBufferPointer, following: Int)? {
         guard let start, offset >= 0, count &- offset >= 2 else { return nil }

@@ -34,6 +34,8 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
     public var decoder: ITCHDecoder
     /// The sink's refusals per reason.
     public var bookRejects: BookRejectCounters
+    /// Where the look-ahead has got to in the reader ``handleNext(_:stamps:)`` walks.
+    public var lookAhead: ITCHLookAhead
     /// The last System Event code seen ('O', 'S', 'Q', 'M', 'E', 'C'), 0 before the first.
     public var lastSystemEvent: UInt8
     /// True once System Event 'C' (End of Messages: always the day's last message) arrived.
@@ -44,6 +46,7 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
         self.sink = sink
         decoder = ITCHDecoder()
         bookRejects = BookRejectCounters()
+        lookAhead = ITCHLookAhead()
         lastSystemEvent = 0
     }
 
@@ -51,25 +54,37 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
     @inlinable
     public consuming func takeSink() -> Sink { sink }
 
-    /// Tells the sink which orders the next three messages of `reader` are about (see
-    /// ``OrderBookSink/prefetch(locate:reference:distance:)``), so their memory is warm when they
-    /// are handled. Call it once per message, before `handle`, in a loop over a reader. Reads
-    /// only the bytes the framing says are there; changes no state (counters included).
+    /// Tells the sink about the messages ahead of `reader` (see
+    /// ``OrderBookSink/prefetch(locate:reference:stage:)``), so their memory is warm when they are
+    /// handled. Call it once per message, after the reader has moved past the message about to be
+    /// handled, in a loop over one reader (``handleNext(_:stamps:)`` does). Each call moves the
+    /// handler's ``ITCHLookAhead`` cursors one frame: stage 3 hints the frame
+    /// ``ITCHLookAhead/stage3`` messages ahead, stage 2 the one ``ITCHLookAhead/stage2`` ahead,
+    /// stage 1 the one ``ITCHLookAhead/stage1`` ahead, so each frame gets its three stages two
+    /// messages apart. Reads only the bytes the framing says are there; changes no book state
+    /// (counters included). A new reader (or one moved behind the cursors) restarts them.
     @inlinable @inline(__always)
-    public func prefetch(upcoming reader: borrowing ITCHFileReader) {
-        guard let (m1, o2) = reader.peek(at: reader.offset) else { return }
-        if let (m2, o3) = reader.peek(at: o2) {
-            if let (m3, _) = reader.peek(at: o3) { hint(m3, distance: 3) }
-            hint(m2, distance: 2)
+    public mutating func prefetch(upcoming reader: borrowing ITCHFileReader) {
+        if !lookAhead.follows(reader) { lookAhead.restart(reader) }
+        if let (m, next) = reader.peek(at: lookAhead.offset3) {
+            hint(m, stage: 3)
+            lookAhead.offset3 = next
         }
-        hint(m1, distance: 1)
+        if let (m, next) = reader.peek(at: lookAhead.offset2) {
+            hint(m, stage: 2)
+            lookAhead.offset2 = next
+        }
+        if let (m, next) = reader.peek(at: lookAhead.offset1) {
+            hint(m, stage: 1)
+            lookAhead.offset1 = next
+        }
     }
 
     /// The hint for one upcoming message: A, F, E, C, X, D and U carry the order reference at
     /// offset 11 (U: the original), the locate at 1; A and F their side at 19 and price at 32,
     /// U its new price at 31 (each read only when the frame is the type's full length).
     @inlinable @inline(__always)
-    func hint(_ bytes: UnsafeRawBufferPointer, distance: Int) {
+    func hint(_ bytes: UnsafeRawBufferPointer, stage: Int) {
         guard bytes.count >= 19, let p = bytes.baseAddress else { return }
         let type = p._itchU8(0)
         let t = Int(type) &- 0x40
@@ -77,24 +92,24 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
         let orderTypes: UInt32 = 1 << 1 | 1 << 3 | 1 << 4 | 1 << 5 | 1 << 6 | 1 << 0x15 | 1 << 0x18
         guard t >= 0, t < 32, orderTypes &>> UInt32(t) & 1 != 0 else { return }
         let locate = p._itchU16(1), reference = p._itchU64(11)
-        if distance == 1 {
+        if stage == 1 {
             // Only the last stage uses the price (to find the level an order joins).
             if (type == 0x41 || type == 0x46) && bytes.count >= 36 {
                 sink.prefetch(locate: locate, reference: reference, price: p._itchU32(32), sideByte: p._itchU8(19),
-                              distance: 1)
+                              stage: 1)
                 return
             }
             if type == 0x55 && bytes.count >= 35 {
-                sink.prefetch(locate: locate, reference: reference, price: p._itchU32(31), sideByte: 0, distance: 1)
+                sink.prefetch(locate: locate, reference: reference, price: p._itchU32(31), sideByte: 0, stage: 1)
                 return
             }
         }
-        sink.prefetch(locate: locate, reference: reference, distance: distance)
+        sink.prefetch(locate: locate, reference: reference, stage: stage)
     }
 
     /// File input's loop step: decodes the next message of `reader` (its fast path,
-    /// ``ITCHFileReader/decodeNext(_:)``), gives the look-ahead the three after it
-    /// (``prefetch(upcoming:)``), and applies it. Nil at the end of the file; a truncated final
+    /// ``ITCHFileReader/decodeNext(_:)``), moves the look-ahead (``prefetch(upcoming:)``), and
+    /// applies it. Nil at the end of the file; a truncated final
     /// frame comes back as `.decodeRejected(.truncatedFrame)` (counted) and ends the walk.
     /// Same results and counters as `reader.next()` + ``handle(_:stamps:)``. No allocation.
     @inlinable @inline(__always)
@@ -184,6 +199,74 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
             return .bookRejected(type, reject)
         }
         return .applied(type)
+    }
+}
+
+/// The look-ahead's three cursors over a file reader's frames: the byte offsets of the frames its
+/// stages hint next, ``stage3``, ``stage2`` and ``stage1`` messages ahead of the message being
+/// handled.
+///
+/// Why two messages between stages: on a book far larger than the last-level cache every link of
+/// a message's chain (window entry → order slot → level and queue neighbours) is a DRAM round trip,
+/// 130 ns on the machine measured (`Benchmarks/README.md`, "Sixth round"), more than one message's
+/// time. One cursor per stage, moved one frame a call, costs one framing read per stage: the same as
+/// peeking the next three frames from the reader each time, which only reaches one message apart.
+@frozen
+public struct ITCHLookAhead {
+    /// Messages ahead of the one being handled at which each stage hints.
+    public static var stage1: Int { 2 }
+    public static var stage2: Int { 4 }
+    public static var stage3: Int { 6 }
+
+    /// Byte offset of the next frame each stage hints (a frame's length prefix).
+    @usableFromInline var offset1: Int
+    @usableFromInline var offset2: Int
+    @usableFromInline var offset3: Int
+    /// The reader the cursors walk: its bytes' start and length.
+    @usableFromInline var start: UnsafeRawPointer?
+    @usableFromInline var count: Int
+    /// `reader.offset` at the last call: a reader that did not move forward is a new walk.
+    @usableFromInline var last: Int
+
+    @inlinable
+    public init() {
+        offset1 = -1
+        offset2 = -1
+        offset3 = -1
+        start = nil
+        count = -1
+        last = Int.max
+    }
+
+    /// Whether the cursors walk `reader` and are still ahead of it (and notes where it is).
+    /// `reader.offset` is the frame after the message being handled, which stage 1 is at or beyond.
+    @inlinable @inline(__always)
+    mutating func follows(_ reader: borrowing ITCHFileReader) -> Bool {
+        let here = reader.offset
+        defer { last = here }
+        return start == reader.start && count == reader.count && here > last && offset1 >= here
+    }
+
+    /// Puts the cursors ``stage1``, ``stage2`` and ``stage3`` messages after the one whose frame
+    /// ends at `reader.offset` (fewer where the reader ends sooner).
+    @inlinable
+    mutating func restart(_ reader: borrowing ITCHFileReader) {
+        start = reader.start
+        count = reader.count
+        offset1 = Self.skip(reader, from: reader.offset, frames: Self.stage1 &- 1)
+        offset2 = Self.skip(reader, from: offset1, frames: Self.stage2 &- Self.stage1)
+        offset3 = Self.skip(reader, from: offset2, frames: Self.stage3 &- Self.stage2)
+    }
+
+    @inlinable
+    static func skip(_ reader: borrowing ITCHFileReader, from offset: Int, frames: Int) -> Int {
+        var o = offset
+        var k = 0
+        while k < frames, let (_, next) = reader.peek(at: o) {
+            o = next
+            k &+= 1
+        }
+        return o
     }
 }
 
