@@ -34,8 +34,9 @@ public struct ITCHHandler<Sink: OrderBookSink & ~Copyable>: ~Copyable {
     public var decoder: ITCHDecoder
     /// The sink's refusals per reason.
     public var bookRejects: BookRejectCounters
-    /// Where the look-ahead has got to in the reader ``handleNext(_:stamps:)`` walks.
-    public var lookAhead: ITCHLookAhead
+    /// Where the look-ahead has got to in the reader ``handleNext(_:stamps:)`` walks (internal:
+    /// only ``prefetch(upcoming:)`` moves it).
+    @usableFromInline var lookAhead: ITCHLookAhead
     /// The last System Event code seen ('O', 'S', 'Q', 'M', 'E', 'C'), 0 before the first.
     public var lastSystemEvent: UInt8
     /// True once System Event 'C' (End of Messages: always the day's last message) arrived.
