@@ -74,7 +74,8 @@ int vega_cpu_tsc_features(vega_tsc_features *out);
 
 /* Hints that *p will be read and written soon (a prefetch into all cache levels); never faults,
  * whatever p is. For the order books' look-ahead (VegaMarketData). Defined on every architecture
- * (__builtin_prefetch: PREFETCHT0/PREFETCHW on x86-64, PRFM on arm64), not only beside the x86 TSC
+ * (__builtin_prefetch: PREFETCHT0 on x86-64 at the default target, PRFM PSTL1KEEP on arm64;
+ * both checked in clang's assembly), not only beside the x86 TSC
  * reads below. */
 static inline void vega_prefetch(const void *p) { __builtin_prefetch(p, 1, 3); }
 
